@@ -1,0 +1,110 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "userstream",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "userstream", targets: ["userstream"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // Model, randomuser decoding, flattening, validation, the record's JSON codec, and the ports.
+        .target(
+            name: "UserStreamCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log")
+            ]
+        ),
+        // Kafka wire codec: record batches v2, varints, CRC-32C. NIOCore only.
+        .target(
+            name: "KafkaWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio")
+            ]
+        ),
+        // The embedded, segmented, on-disk log storing Kafka v2 record batches.
+        .target(
+            name: "EmbeddedLog",
+            dependencies: [
+                "UserStreamCore",
+                "KafkaWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Sources of users: randomuser.me over HTTP, synthetic generator, replay files.
+        .target(
+            name: "RandomUser",
+            dependencies: [
+                "UserStreamCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The embedded store: SQLite through GRDB.
+        .target(
+            name: "Store",
+            dependencies: [
+                "UserStreamCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Ingestor, processor, scheduler.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "UserStreamCore",
+                "RandomUser",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "userstream",
+            dependencies: [
+                "UserStreamCore",
+                "EmbeddedLog",
+                "RandomUser",
+                "Store",
+                "Pipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Test support: local randomuser-compatible server with fault injection, contract suites, temp dirs.
+        .target(
+            name: "UserStreamTestSupport",
+            dependencies: [
+                "UserStreamCore",
+                "RandomUser",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "UserStreamCoreTests", dependencies: ["UserStreamCore", "UserStreamTestSupport"]),
+        .testTarget(name: "KafkaWireTests", dependencies: ["KafkaWire"]),
+        .testTarget(name: "EmbeddedLogTests", dependencies: ["EmbeddedLog", "UserStreamTestSupport"]),
+        .testTarget(name: "RandomUserTests", dependencies: ["RandomUser", "UserStreamTestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "UserStreamTestSupport"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "EmbeddedLog", "Store", "RandomUser", "UserStreamTestSupport"]
+        ),
+        .testTarget(name: "CLITests", dependencies: ["UserStreamTestSupport"]),
+    ]
+)

@@ -1,0 +1,126 @@
+/// A user on its way into the store, with the job run that produced it (from the `run_id` header).
+public struct IncomingUser: Sendable, Hashable {
+    public var record: UserRecord
+    public var runID: String?
+
+    public init(record: UserRecord, runID: String?) {
+        self.record = record
+        self.runID = runID
+    }
+}
+
+/// One processed batch: what the processor hands to the store in one commit.
+public struct StoreBatch: Sendable {
+    /// The consumer group whose offsets this batch advances.
+    public var group: String
+    public var topic: String
+    /// Valid users, in log order. The same id may appear more than once; later ones win.
+    public var users: [IncomingUser]
+    /// Records of this batch that the processor dead-lettered, per run id (`""` for records without one).
+    public var deadLetteredByRun: [String: Int]
+    /// The next offset to consume per partition once this batch is committed.
+    public var nextOffsets: [Int32: Int64]
+    /// Deterministic id of the batch (group, topic and the offset range per partition), so that an engine without
+    /// multi-row transactions can make aggregate updates idempotent on replay.
+    public var batchID: String
+
+    public init(
+        group: String,
+        topic: String,
+        users: [IncomingUser],
+        deadLetteredByRun: [String: Int],
+        nextOffsets: [Int32: Int64],
+        batchID: String
+    ) {
+        self.group = group
+        self.topic = topic
+        self.users = users
+        self.deadLetteredByRun = deadLetteredByRun
+        self.nextOffsets = nextOffsets
+        self.batchID = batchID
+    }
+}
+
+/// What one commit did.
+public struct StoreCommitResult: Sendable, Hashable {
+    /// Users whose id was new to the table.
+    public var inserted: Int
+    /// Users whose id was already stored (or appeared earlier in the batch): upserted, not counted again.
+    public var duplicates: Int
+
+    public init(inserted: Int, duplicates: Int) {
+        self.inserted = inserted
+        self.duplicates = duplicates
+    }
+}
+
+/// What the processor did with the users of one job run, summed over all batches.
+public struct RunProcessingStats: Sendable, Hashable, Codable {
+    public var stored: Int
+    public var duplicates: Int
+    public var deadLettered: Int
+
+    public init(stored: Int = 0, duplicates: Int = 0, deadLettered: Int = 0) {
+        self.stored = stored
+        self.duplicates = duplicates
+        self.deadLettered = deadLettered
+    }
+}
+
+/// A result set with untyped cells, for `userstream query` and the dashboard's SQL page.
+public struct QueryResult: Sendable, Hashable {
+    public var columns: [String]
+    /// Cells as text; `nil` is SQL NULL.
+    public var rows: [[String?]]
+
+    public init(columns: [String], rows: [[String?]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+}
+
+/// Aggregate dimensions the processor maintains per minute.
+public enum AggregateDimension: String, Sendable, CaseIterable {
+    /// All users (value `"all"`).
+    case total
+    case gender
+    case nat
+    /// Age buckets: `"<20"`, `"20-29"`, … `"70+"`, `"unknown"`.
+    case ageBucket = "age_bucket"
+}
+
+/// The `Store` port: where users, aggregates, consumer offsets and job runs live.
+///
+/// Implementations: `SQLiteStore` (embedded, GRDB) and, later, a Cassandra store over CQL. Both pass
+/// `StoreContract` in the test support target.
+public protocol UserStore: Sendable {
+    /// Upserts the batch's users by id into `spark_streams.created_users`, folds newly stored users into the
+    /// per-minute aggregates and per-run stats, and records the consumer offsets. The embedded store does all of
+    /// this in one transaction; no engine may count a replayed batch twice.
+    @discardableResult
+    func commit(_ batch: StoreBatch) async throws -> StoreCommitResult
+
+    /// The offsets stored by `commit` (next offset to consume per partition).
+    func committedOffsets(group: String, topic: String) async throws -> [Int32: Int64]
+
+    /// Inserts or replaces a job run record.
+    func saveRun(_ run: JobRun) async throws
+
+    /// The most recent job runs, newest first, with what the processor did with their users.
+    func runs(limit: Int) async throws -> [JobRunReport]
+
+    /// Number of rows in `spark_streams.created_users`.
+    func userCount() async throws -> Int
+
+    /// One stored user.
+    func user(id: String) async throws -> UserRecord?
+
+    /// Aggregate counts of one dimension summed over all minutes, keyed by value.
+    func aggregateTotals(_ dimension: AggregateDimension) async throws -> [String: Int]
+
+    /// Runs a read-only query in the store's own dialect and returns at most `limit` rows.
+    func query(_ text: String, limit: Int) async throws -> QueryResult
+
+    /// Closes the store.
+    func close() async throws
+}

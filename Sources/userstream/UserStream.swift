@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct UserStream: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "userstream", abstract: "UserStream")
+}
