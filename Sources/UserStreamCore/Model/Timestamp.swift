@@ -131,8 +131,8 @@ public enum Timestamp {
         }
     }
 
-    // Days since 1970-01-01 for a proleptic Gregorian date, and back (Howard Hinnant's algorithms).
-    static func days(fromCivil year: Int64, month: Int64, day: Int64) -> Int64 {
+    /// Days since 1970-01-01 for a proleptic Gregorian date, and back (Howard Hinnant's civil-date algorithms).
+    public static func days(fromCivil year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = floorDiv(y, 400)
         let yoe = y - era * 400
@@ -142,7 +142,7 @@ public enum Timestamp {
         return era * 146_097 + doe - 719_468
     }
 
-    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    public static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = floorDiv(z, 146_097)
         let doe = z - era * 146_097

@@ -1,0 +1,208 @@
+import Foundation
+import Logging
+import Metrics
+import UserStreamCore
+
+/// Runs the `user_automation` job: fetches users from a source, flattens them into the seeds' record and produces
+/// them to `users_created` (key = id, headers: schema version, source, run id). A user object that cannot be
+/// decoded or flattened goes to `users_created.dlq` with the reason. Every run is recorded in the store.
+public struct Ingestor: Sendable {
+    let log: any Log
+    let store: any UserStore
+    let source: any UserSource
+    let configuration: IngestConfiguration
+    let logger: Logger
+
+    public init(
+        log: any Log,
+        store: any UserStore,
+        source: any UserSource,
+        configuration: IngestConfiguration,
+        logger: Logger
+    ) {
+        self.log = log
+        self.store = store
+        self.source = source
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// A new Airflow-style run id: `<trigger>__<UTC time with milliseconds>`.
+    public static func makeRunID(trigger: String, at milliseconds: Int64 = Timestamp.nowMilliseconds()) -> String {
+        "\(trigger)__\(Timestamp.iso8601(milliseconds: milliseconds))"
+    }
+
+    /// Runs the job once and returns the final run record (also saved in the store). The run stops when its
+    /// duration elapses, its count is reached, the source is exhausted, the source gives up, or graceful shutdown
+    /// is triggered; what was produced until then is kept and recorded.
+    public func runOnce(trigger: String = "manual", runID: String? = nil) async throws -> JobRun {
+        let startMillis = Timestamp.nowMilliseconds()
+        let clock = ContinuousClock()
+        let started = clock.now
+        var run = JobRun(
+            runID: runID ?? Self.makeRunID(trigger: trigger, at: startMillis),
+            trigger: trigger,
+            source: source.name,
+            startedAt: Self.date(startMillis)
+        )
+        var logger = logger
+        logger[metadataKey: "job.run_id"] = "\(run.runID)"
+        logger.info("job.run.started", metadata: ["job.source": "\(source.name)"])
+        try await log.createTopic(Topics.usersCreated, partitions: Self.defaultPartitions)
+        try await log.createTopic(Topics.usersCreatedDLQ, partitions: 1)
+        try await store.saveRun(run)
+        Counter(label: "userstream_job_runs_started_total").increment()
+
+        let deadline = configuration.duration.map { started + $0 }
+        var lastSave = started
+        var stopReason: String?
+        loop: while true {
+            if let count = configuration.count, run.usersFetched >= count { break }
+            if let deadline, clock.now >= deadline { break }
+            let wanted = min(
+                max(1, min(configuration.batchSize, IngestConfiguration.maxBatchSize)),
+                configuration.count.map { $0 - run.usersFetched } ?? Int.max
+            )
+            let source = self.source
+            let outcome: Result<SourceBatch?, StopReason>?
+            do {
+                outcome = try await runUntilStopped(deadline: deadline) {
+                    try await source.nextBatch(maxUsers: wanted)
+                }
+            } catch let error as UserSourceError {
+                run.requests += error.requests
+                run.errors.merge(error.errors, uniquingKeysWith: +)
+                run.message = error.description
+                run.state = .failed
+                logger.error("job.run.source_failed", metadata: ["error": "\(error)"])
+                break loop
+            } catch is CancellationError {
+                stopReason = "cancelled"
+                break loop
+            }
+            guard let outcome else { break }
+            let batch: SourceBatch
+            switch outcome {
+            case .failure(.deadline):
+                break loop
+            case .failure(.shutdown):
+                stopReason = "stopped by shutdown"
+                break loop
+            case .success(nil):
+                logger.info("job.run.source_exhausted")
+                break loop
+            case .success(let value?):
+                batch = value
+            }
+            run.requests += batch.requests
+            run.errors.merge(batch.errors, uniquingKeysWith: +)
+            try await produce(batch, into: &run)
+
+            if clock.now - lastSave >= configuration.progressInterval {
+                try await store.saveRun(run)
+                lastSave = clock.now
+            }
+            if configuration.usersPerSecond > 0 {
+                let due = started + .milliseconds(Int64(Double(run.usersFetched) / configuration.usersPerSecond * 1000))
+                let wake = deadline.map { min($0, due) } ?? due
+                if wake > clock.now {
+                    let slept = try? await runUntilStopped(deadline: nil) {
+                        try await Task.sleep(until: wake, clock: .continuous)
+                    }
+                    if case .failure(.shutdown) = slept {
+                        stopReason = "stopped by shutdown"
+                        break loop
+                    }
+                }
+            }
+        }
+
+        run.endedAt = Self.date(Timestamp.nowMilliseconds())
+        if run.state == .running {
+            if let stopReason {
+                run.state = .interrupted
+                run.message = stopReason
+            } else {
+                run.state = run.produced > 0 ? .success : .failed
+            }
+        }
+        if run.produced == 0, run.state != .failed {
+            // The seeds' DAG reported success while producing nothing; we do not.
+            run.state = .failed
+            run.message = run.message ?? "the run delivered zero users"
+        }
+        try await store.saveRun(run)
+        Counter(label: "userstream_job_runs_total", dimensions: [("state", run.state.rawValue)]).increment()
+        logger.info(
+            "job.run.finished",
+            metadata: [
+                "job.state": "\(run.state.rawValue)", "job.fetched": "\(run.usersFetched)",
+                "job.produced": "\(run.produced)", "job.dead_lettered": "\(run.deadLettered)",
+                "job.requests": "\(run.requests)",
+            ]
+        )
+        return run
+    }
+
+    /// Flattens and produces one source batch, updating the run's counters.
+    func produce(_ batch: SourceBatch, into run: inout JobRun) async throws {
+        let now = Timestamp.nowMilliseconds()
+        let ingestedAt = Timestamp.iso8601(milliseconds: now)
+        let baseHeaders = [
+            LogHeader(key: RecordHeaders.schemaVersion, string: RecordHeaders.currentSchemaVersion),
+            LogHeader(key: RecordHeaders.source, string: source.name),
+            LogHeader(key: RecordHeaders.runID, string: run.runID),
+        ]
+        var records: [LogRecord] = []
+        records.reserveCapacity(batch.users.count)
+        var deadLetters: [LogRecord] = []
+        for sourced in batch.users {
+            switch sourced {
+            case .user(let user):
+                do {
+                    let record = try UserRecord(flattening: user, ingestedAt: ingestedAt)
+                    records.append(
+                        LogRecord(key: Array(record.id.utf8), value: record.jsonBytes(), headers: baseHeaders, timestamp: now)
+                    )
+                } catch {
+                    deadLetters.append(Self.deadLetter(raw: user.apiJSONBytes(), reason: "\(error)", headers: baseHeaders, at: now))
+                }
+            case .rejected(let raw, let reason):
+                deadLetters.append(Self.deadLetter(raw: raw, reason: reason, headers: baseHeaders, at: now))
+            }
+        }
+        if !deadLetters.isEmpty {
+            try await log.produce(deadLetters, to: Topics.usersCreatedDLQ)
+            Counter(label: "userstream_dead_letters_total", dimensions: [("stage", "ingest")]).increment(by: deadLetters.count)
+            for letter in deadLetters.prefix(3) {
+                logger.warning("ingest.dead_letter", metadata: ["dlq.reason": "\(letter.headers.first?.stringValue ?? "")"])
+            }
+        }
+        if !records.isEmpty {
+            try await log.produce(records, to: Topics.usersCreated)
+            Counter(label: "userstream_produced_total").increment(by: records.count)
+        }
+        run.usersFetched += batch.users.count
+        run.produced += records.count
+        run.deadLettered += deadLetters.count
+    }
+
+    static func deadLetter(raw: [UInt8], reason: String, headers: [LogHeader], at timestamp: Int64) -> LogRecord {
+        LogRecord(
+            key: nil,
+            value: raw,
+            headers: [
+                LogHeader(key: RecordHeaders.dlqReason, string: reason),
+                LogHeader(key: RecordHeaders.dlqStage, string: "ingest"),
+            ] + headers,
+            timestamp: timestamp
+        )
+    }
+
+    /// Partitions of `users_created` when the ingestor creates it.
+    public static let defaultPartitions = 3
+
+    static func date(_ milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+}

@@ -1,0 +1,243 @@
+import Logging
+import Metrics
+import ServiceLifecycle
+import UserStreamCore
+
+/// Consumes `users_created` in batches: decodes and validates each record, dead-letters the invalid ones to
+/// `users_created.dlq` with the reason in headers, and commits the valid ones to the store together with the
+/// consumer offsets (one transaction in the embedded store: exactly once). The next batch is decoded while the
+/// previous one commits.
+public struct Processor: Service {
+    let log: any Log
+    let store: any UserStore
+    let configuration: ProcessorConfiguration
+    let logger: Logger
+
+    public init(log: any Log, store: any UserStore, configuration: ProcessorConfiguration, logger: Logger) {
+        self.log = log
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// A consumed batch, decoded and ready to commit.
+    struct PreparedBatch: Sendable {
+        var batch: StoreBatch
+        var deadLetters: [LogRecord]
+        var records: Int
+        var timestamps: [Int64]
+    }
+
+    /// Totals over the processor's lifetime.
+    public struct Totals: Sendable, Hashable {
+        public var records = 0
+        public var inserted = 0
+        public var duplicates = 0
+        public var deadLettered = 0
+
+        mutating func add(_ other: Totals) {
+            records += other.records
+            inserted += other.inserted
+            duplicates += other.duplicates
+            deadLettered += other.deadLettered
+        }
+    }
+
+    public func run() async throws {
+        _ = try await runUntilDone()
+    }
+
+    /// Consumes until idle (with `untilIdle`), graceful shutdown, or cancellation, and returns what it did.
+    public func runUntilDone() async throws -> Totals {
+        let store = self.store
+        let group = configuration.group
+        let topic = configuration.topic
+        try await log.createTopic(Topics.usersCreatedDLQ, partitions: 1)
+        if try await log.partitionCount(of: topic) == nil {
+            try await log.createTopic(topic, partitions: Ingestor.defaultPartitions)
+        }
+        let consumer = try await log.makeConsumer(group: group, topics: [topic]) { partitions in
+            let stored = try await store.committedOffsets(group: group, topic: topic)
+            var offsets: [TopicPartition: Int64] = [:]
+            for partition in partitions where partition.topic == topic {
+                if let offset = stored[partition.partition] { offsets[partition] = offset }
+            }
+            return offsets
+        }
+        logger.info("processor.started", metadata: ["processor.group": "\(group)", "processor.topic": "\(topic)"])
+        var totals = Totals()
+        var shutdownStarted: ContinuousClock.Instant?
+        let clock = ContinuousClock()
+        var pending: PreparedBatch? = nil
+        do {
+            while true {
+                if Task.isCancelled { break }
+                if shutdownStarted == nil, Task.isShuttingDownGracefully {
+                    shutdownStarted = clock.now
+                    logger.info("processor.draining")
+                }
+                if let batch = pending {
+                    // Commit this batch while the next one is polled and decoded.
+                    async let committed = commit(batch, consumer: consumer)
+                    let polled = try await consumer.poll(maxRecords: configuration.maxBatchRecords, timeout: .zero)
+                    let next = polled.isEmpty ? nil : prepare(polled)
+                    totals.add(try await committed)
+                    pending = next
+                    continue
+                }
+                let polled = try await consumer.poll(
+                    maxRecords: configuration.maxBatchRecords,
+                    timeout: configuration.pollTimeout
+                )
+                if !polled.isEmpty {
+                    pending = prepare(polled)
+                    continue
+                }
+                if configuration.untilIdle || shutdownStarted != nil {
+                    if try await caughtUp(consumer) { break }
+                }
+                if let shutdownStarted, clock.now - shutdownStarted > configuration.drainTimeout {
+                    logger.warning("processor.drain_timeout")
+                    break
+                }
+            }
+            if let batch = pending {
+                totals.add(try await commit(batch, consumer: consumer))
+                pending = nil
+            }
+        } catch {
+            try? await consumer.close()
+            throw error
+        }
+        try await consumer.close()
+        logger.info(
+            "processor.stopped",
+            metadata: [
+                "processor.records": "\(totals.records)", "processor.inserted": "\(totals.inserted)",
+                "processor.duplicates": "\(totals.duplicates)", "processor.dead_lettered": "\(totals.deadLettered)",
+            ]
+        )
+        return totals
+    }
+
+    private func caughtUp(_ consumer: any LogConsumer) async throws -> Bool {
+        let ends = try await log.offsets(of: configuration.topic)
+        let positions = await consumer.positions()
+        for (partition, range) in ends {
+            let position = positions[TopicPartition(topic: configuration.topic, partition: partition)] ?? range.earliest
+            if position < range.end { return false }
+        }
+        return true
+    }
+
+    /// Decodes and validates records; invalid ones become dead letters.
+    func prepare(_ records: [ConsumedRecord]) -> PreparedBatch {
+        var users: [IncomingUser] = []
+        users.reserveCapacity(records.count)
+        var deadLetters: [LogRecord] = []
+        var deadLetteredByRun: [String: Int] = [:]
+        var nextOffsets: [Int32: Int64] = [:]
+        var firstOffsets: [Int32: Int64] = [:]
+        var timestamps: [Int64] = []
+        timestamps.reserveCapacity(records.count)
+        for record in records {
+            timestamps.append(record.timestamp)
+            if firstOffsets[record.partition] == nil { firstOffsets[record.partition] = record.offset }
+            nextOffsets[record.partition] = max(nextOffsets[record.partition] ?? 0, record.offset + 1)
+            let runID = record.header(RecordHeaders.runID)
+            do {
+                guard let value = record.value else {
+                    throw ProcessingRejection(reason: "the record has no value")
+                }
+                let user = try UserRecord(jsonBytes: value)
+                try user.validate()
+                users.append(IncomingUser(record: user, runID: runID))
+            } catch {
+                deadLetteredByRun[runID ?? "", default: 0] += 1
+                deadLetters.append(Self.deadLetter(for: record, reason: "\(error)"))
+            }
+        }
+        let ranges = firstOffsets.keys.sorted().map { "\($0):\(firstOffsets[$0]!)-\(nextOffsets[$0]! - 1)" }
+        let batch = StoreBatch(
+            group: configuration.group,
+            topic: configuration.topic,
+            users: users,
+            deadLetteredByRun: deadLetteredByRun,
+            nextOffsets: nextOffsets,
+            batchID: "\(configuration.group)/\(configuration.topic)/\(ranges.joined(separator: ","))"
+        )
+        return PreparedBatch(batch: batch, deadLetters: deadLetters, records: records.count, timestamps: timestamps)
+    }
+
+    /// Dead letters first (so none is lost if we crash between the two), then rows + offsets in one store commit,
+    /// then the log's own group offsets (informational: the store's offsets are the source of truth).
+    private func commit(_ prepared: PreparedBatch, consumer: any LogConsumer) async throws -> Totals {
+        if !prepared.deadLetters.isEmpty {
+            try await log.produce(prepared.deadLetters, to: Topics.usersCreatedDLQ)
+            for letter in prepared.deadLetters.prefix(3) {
+                logger.warning(
+                    "processor.dead_letter",
+                    metadata: ["dlq.reason": "\(letter.headers.first(where: { $0.key == RecordHeaders.dlqReason })?.stringValue ?? "")"]
+                )
+            }
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let result = try await store.commit(prepared.batch)
+        let elapsed = clock.now - started
+        var offsets: [TopicPartition: Int64] = [:]
+        for (partition, offset) in prepared.batch.nextOffsets {
+            offsets[TopicPartition(topic: configuration.topic, partition: partition)] = offset
+        }
+        try await consumer.commit(offsets)
+
+        let totals = Totals(
+            records: prepared.records,
+            inserted: result.inserted,
+            duplicates: result.duplicates,
+            deadLettered: prepared.deadLetters.count
+        )
+        Counter(label: "userstream_consumed_total").increment(by: prepared.records)
+        Counter(label: "userstream_stored_total").increment(by: result.inserted)
+        Counter(label: "userstream_duplicates_total").increment(by: result.duplicates)
+        if !prepared.deadLetters.isEmpty {
+            Counter(label: "userstream_dead_letters_total", dimensions: [("stage", "process")])
+                .increment(by: prepared.deadLetters.count)
+        }
+        Timer(label: "userstream_batch_commit_seconds").recordNanoseconds(
+            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        )
+        configuration.onCommit?(
+            ProcessorCommit(
+                records: prepared.records,
+                inserted: result.inserted,
+                duplicates: result.duplicates,
+                deadLettered: prepared.deadLetters.count,
+                recordTimestamps: prepared.timestamps,
+                committedAt: Timestamp.nowMilliseconds()
+            )
+        )
+        return totals
+    }
+
+    static func deadLetter(for record: ConsumedRecord, reason: String) -> LogRecord {
+        LogRecord(
+            key: record.key,
+            value: record.value,
+            headers: [
+                LogHeader(key: RecordHeaders.dlqReason, string: reason),
+                LogHeader(key: RecordHeaders.dlqStage, string: "process"),
+                LogHeader(key: RecordHeaders.dlqOriginalTopic, string: record.topic),
+                LogHeader(key: RecordHeaders.dlqOriginalPartition, string: String(record.partition)),
+                LogHeader(key: RecordHeaders.dlqOriginalOffset, string: String(record.offset)),
+            ] + record.headers,
+            timestamp: record.timestamp
+        )
+    }
+}
+
+/// A record the processor refuses before decoding.
+struct ProcessingRejection: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Logging
+import Pipeline
+import ServiceLifecycle
+import Synchronization
+import UserStreamCore
+
+struct ProcessCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "process",
+        abstract: "Consume users_created into spark_streams.created_users.",
+        discussion: """
+            Rows, aggregates and consumer offsets of each batch commit in one SQLite transaction, so a crash at \
+            any point neither loses nor doubles a user. Invalid records go to users_created.dlq with the reason.
+            """
+    )
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var logOptions: LogOptions
+    @OptionGroup var processOptions: ProcessOptions
+
+    @Flag(help: "Exit once every partition is consumed to its end. (env: USERSTREAM_UNTIL_IDLE)")
+    var untilIdle: Bool = Env.bool("UNTIL_IDLE", false)
+
+    func run() async throws {
+        let logger = data.makeLogger()
+        let log = try Components.openLog(data, logOptions, logger: logger)
+        let store: any UserStore
+        do {
+            store = try Components.openStore(data, logger: logger)
+        } catch {
+            try? await log.close()
+            throw error
+        }
+        let totals = Mutex<Processor.Totals?>(nil)
+        do {
+            let processor = Processor(
+                log: log,
+                store: store,
+                configuration: ProcessorConfiguration(
+                    group: processOptions.group,
+                    maxBatchRecords: processOptions.processBatch,
+                    untilIdle: untilIdle
+                ),
+                logger: logger
+            )
+            let job = OneShotService {
+                let done = try await processor.runUntilDone()
+                totals.withLock { $0 = done }
+            }
+            let group = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: [.init(service: job, successTerminationBehavior: .gracefullyShutdownGroup)],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger
+                )
+            )
+            try await group.run()
+        } catch {
+            try? await store.close()
+            try? await log.close()
+            throw error
+        }
+        try await store.close()
+        try await log.close()
+        if let done = totals.withLock({ $0 }) {
+            print(
+                "processed \(done.records) records: \(done.inserted) stored, \(done.duplicates) duplicates, "
+                    + "\(done.deadLettered) dead-lettered"
+            )
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Logging
+import Pipeline
+import ServiceLifecycle
+import UserStreamCore
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Start the whole pipeline: the user_automation schedule, ingestor, embedded log, processor and store.",
+        discussion: """
+            The first job run starts right away, then the schedule takes over; a run still going at a fire time \
+            makes that fire time skipped (missed runs are not caught up). SIGINT/SIGTERM stop fetching, drain the \
+            processor, commit and close.
+            """
+    )
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var sourceOptions: SourceOptions
+    @OptionGroup var logOptions: LogOptions
+    @OptionGroup var processOptions: ProcessOptions
+
+    @Option(help: "When user_automation runs: cron (UTC), @hourly…, or @every 30s. (env: USERSTREAM_SCHEDULE)")
+    var schedule: String = Env.string("SCHEDULE", "* * * * *")
+
+    @Option(help: "How long each job run streams users. (env: USERSTREAM_DURATION)")
+    var duration: String = Env.string("DURATION", "60s")
+
+    func validate() throws {
+        _ = try CronSchedule(parsing: schedule)
+        guard DurationText.parse(duration) != nil else {
+            throw ValidationError("--duration: '\(duration)' is not a duration like 60s or 5m")
+        }
+    }
+
+    func run() async throws {
+        let logger = data.makeLogger()
+        let log = try Components.openLog(data, logOptions, logger: logger)
+        let store: any UserStore
+        do {
+            store = try Components.openStore(data, logger: logger)
+        } catch {
+            try? await log.close()
+            throw error
+        }
+        do {
+            let ingestor = Ingestor(
+                log: log,
+                store: store,
+                source: try Components.makeSource(sourceOptions, logger: logger),
+                configuration: IngestConfiguration(
+                    duration: DurationText.parse(duration),
+                    count: nil,
+                    batchSize: sourceOptions.batchSize,
+                    usersPerSecond: sourceOptions.rate
+                ),
+                logger: logger
+            )
+            let scheduler = JobScheduler(ingestor: ingestor, schedule: try CronSchedule(parsing: schedule), logger: logger)
+            let processor = Processor(
+                log: log,
+                store: store,
+                configuration: ProcessorConfiguration(group: processOptions.group, maxBatchRecords: processOptions.processBatch),
+                logger: logger
+            )
+            let retention = RetentionService(log: log, logger: logger)
+            logger.info(
+                "userstream.run.started",
+                metadata: [
+                    "data_dir": "\(data.dataDir)", "source": "\(sourceOptions.source)", "schedule": "\(schedule)",
+                    "duration": "\(duration)",
+                ]
+            )
+            // Services shut down in reverse order: the scheduler stops fetching first, then the processor drains.
+            let group = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: [
+                        .init(service: retention), .init(service: processor), .init(service: scheduler),
+                    ],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger
+                )
+            )
+            try await group.run()
+        } catch {
+            try? await store.close()
+            try? await log.close()
+            throw error
+        }
+        try await store.close()
+        try await log.close()
+        logger.info("userstream.run.stopped")
+    }
+}

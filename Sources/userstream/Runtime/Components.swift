@@ -1,0 +1,70 @@
+import ArgumentParser
+import EmbeddedLog
+import Foundation
+import Logging
+import Pipeline
+import RandomUser
+import Store
+import UserStreamCore
+
+/// Opens the embedded engines and sources from CLI options. Commands only build configuration and run services.
+enum Components {
+    static func openLog(_ data: DataOptions, _ options: LogOptions, logger: Logger) throws -> EmbeddedLog {
+        var configuration = EmbeddedLogConfiguration(directory: data.logDirectory)
+        configuration.defaultPartitions = options.partitions
+        configuration.fsync = try options.fsyncPolicy()
+        configuration.retentionMilliseconds = DurationText.parse(options.logRetention)?.milliseconds
+        configuration.retentionBytes = options.logRetentionBytes > 0 ? Int64(options.logRetentionBytes) : nil
+        return try EmbeddedLog.open(configuration: configuration, logger: logger)
+    }
+
+    static func openStore(_ data: DataOptions, readOnly: Bool = false, logger: Logger) throws -> SQLiteStore {
+        var configuration = SQLiteStoreConfiguration(directory: data.storeDirectory)
+        configuration.readOnly = readOnly
+        return try SQLiteStore(configuration: configuration, logger: logger)
+    }
+
+    static func makeSource(_ options: SourceOptions, logger: Logger) throws -> any UserSource {
+        switch try SourceSpec(parsing: options.source) {
+        case .randomuser:
+            var configuration = RandomUserAPIConfiguration()
+            configuration.apiURL = options.apiURL
+            configuration.nat = options.nat
+            configuration.seed = options.seed
+            return RandomUserAPISource(configuration: configuration, logger: logger)
+        case .synthetic:
+            let nats = options.nat.map { $0.split(separator: ",").map { $0.uppercased() } }
+            return SyntheticSource(seed: syntheticSeed(options.seed), nationalities: nats)
+        case .replay(let path):
+            return try ReplaySource(path: path)
+        }
+    }
+
+    /// A numeric seed from `--seed` (any text), or a fresh one.
+    static func syntheticSeed(_ text: String?) -> UInt64 {
+        guard let text else { return UInt64.random(in: 0...UInt64.max) }
+        if let number = UInt64(text) { return number }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+}
+
+extension LogOptions {
+    func fsyncPolicy() throws -> FsyncPolicy {
+        switch logFsync {
+        case "batch", "always": return .everyBatch
+        case "never": return .never
+        default:
+            if logFsync.hasPrefix("interval:"), let duration = DurationText.parse(String(logFsync.dropFirst(9))),
+                duration.milliseconds > 0
+            {
+                return .interval(milliseconds: duration.milliseconds)
+            }
+            throw ValidationError("--log-fsync must be batch, interval:<duration> or never (got '\(logFsync)')")
+        }
+    }
+}
