@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+import UserStreamTestSupport
+
+@Suite("The userstream command line", .serialized)
+struct CLITests {
+    @Test("--help shows every default and its environment twin")
+    func help() async throws {
+        let output = try await CLI.run(["ingest", "--help"])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("--batch-size"))
+        #expect(output.stdout.contains("(default: 100)"))
+        #expect(output.stdout.contains("USERSTREAM_BATCH_SIZE"))
+        #expect(output.stdout.contains("(default: ./userstream-data)"))
+        let run = try await CLI.run(["run", "--help"])
+        #expect(run.stdout.contains("(default: * * * * *)"))
+        #expect(run.stdout.contains("(default: 60s)"))
+    }
+
+    @Test("environment twins set defaults, and bad values are clear errors")
+    func environment() async throws {
+        let bad = try await CLI.run(["ingest", "--source", "synthetic"], environment: ["USERSTREAM_BATCH_SIZE": "9000"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("--batch-size must be in 1…5000"))
+        let junk = try await CLI.run(["ingest", "--source", "synthetic"], environment: ["USERSTREAM_COUNT": "many"])
+        #expect(junk.status != 0)
+        #expect(junk.stderr.contains("USERSTREAM_COUNT=many is not an integer"))
+        let source = try await CLI.run(["ingest"], environment: ["USERSTREAM_SOURCE": "kafka"])
+        #expect(source.stderr.contains("--source must be randomuser, synthetic or replay:PATH"))
+    }
+
+    @Test("ingest, then process, then query and runs on the same data dir")
+    func ingestProcessQuery() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.path + "/data"
+        let ingest = try await CLI.run(["ingest", "--source", "synthetic", "--seed", "1", "--count", "500", "--rate", "0", "--data-dir", data])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        #expect(ingest.stdout.contains("success"))
+        #expect(ingest.stdout.contains("produced 500"))
+        let process = try await CLI.run(["process", "--until-idle", "--data-dir", data])
+        #expect(process.status == 0, "\(process.stderr)")
+        #expect(process.stdout.contains("500 stored"))
+        #expect(try await CLI.scalar("SELECT count(*) AS n FROM spark_streams.created_users", dataDir: data) == "500")
+        let json = try await CLI.run([
+            "query", "SELECT id, first_name, post_code FROM spark_streams.created_users LIMIT 2", "--format", "json",
+            "--data-dir", data,
+        ])
+        let rows = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+        #expect(rows?.count == 2)
+        #expect(rows?.first?["first_name"] is String)
+        let runs = try await CLI.run(["runs", "--format", "csv", "--data-dir", data])
+        #expect(runs.status == 0)
+        #expect(runs.stdout.contains("success"))
+        #expect(runs.stdout.contains(",500,500,0,500,0,0,0,"))  // fetched, produced, dlq, stored, dups, dlq, pending
+    }
+
+    @Test("query is read-only")
+    func queryRefusesWrites() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.path + "/data"
+        try await CLI.run(["ingest", "--source", "synthetic", "--count", "50", "--rate", "0", "--data-dir", data])
+        try await CLI.run(["process", "--until-idle", "--data-dir", data])
+        let delete = try await CLI.run(["query", "DELETE FROM spark_streams.created_users", "--data-dir", data])
+        #expect(delete.status != 0)
+        #expect(!delete.stderr.isEmpty)
+        #expect(try await CLI.scalar("SELECT count(*) FROM spark_streams.created_users", dataDir: data) == "50")
+    }
+
+    @Test("a second writer gets an error naming the holder; readers work while run is live; SIGTERM drains")
+    func runLiveWithReadersAndShutdown() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.path + "/data"
+        let run = try CLI.start([
+            "run", "--source", "synthetic", "--rate", "400", "--batch-size", "50", "--schedule", "@every 2s",
+            "--duration", "1s", "--data-dir", data,
+        ])
+        // Wait until users arrive in the table.
+        var stored = 0
+        for _ in 0..<150 where stored == 0 {
+            try await Task.sleep(for: .milliseconds(200))
+            if FileManager.default.fileExists(atPath: data + "/store/spark_streams.sqlite") {
+                stored = Int(try await CLI.scalar("SELECT count(*) FROM spark_streams.created_users", dataDir: data)) ?? 0
+            }
+        }
+        #expect(stored > 0, "run never stored a user: \(run.stderrSoFar)")
+
+        let second = try await CLI.run(["ingest", "--source", "synthetic", "--count", "5", "--data-dir", data])
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("pid \(run.pid)"), "\(second.stderr)")
+
+        run.signal(SIGTERM)
+        let finished = try await run.wait(timeout: .seconds(30))
+        #expect(finished.status == 0, "\(finished.stderr)")
+        // Everything produced was processed before exit, and no run is left 'running'.
+        let produced = try await CLI.scalar("SELECT sum(produced) FROM job_runs", dataDir: data)
+        let rows = try await CLI.scalar("SELECT count(*) FROM spark_streams.created_users", dataDir: data)
+        #expect(produced == rows)
+        #expect(try await CLI.scalar("SELECT count(*) FROM job_runs WHERE state = 'running'", dataDir: data) == "0")
+    }
+
+    @Test("exactly once across SIGKILL: every produced id stored once, aggregates equal rows")
+    func crashDuringProcessing() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.path + "/data"
+        let total = 40_000
+        let ingest = try await CLI.run([
+            "ingest", "--source", "synthetic", "--seed", "99", "--count", String(total), "--rate", "0", "--batch-size",
+            "1000", "--data-dir", data,
+        ])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+
+        var kills = 0
+        for _ in 0..<2 {
+            let process = try CLI.start(["process", "--process-batch", "400", "--data-dir", data])
+            var stored = 0
+            let before = Int(try await CLI.scalar("SELECT count(*) FROM spark_streams.created_users", dataDir: data)) ?? 0
+            for _ in 0..<600 {
+                try await Task.sleep(for: .milliseconds(25))
+                stored = Int(try await CLI.scalar("SELECT count(*) FROM spark_streams.created_users", dataDir: data)) ?? 0
+                if stored > before { break }
+            }
+            process.signal(SIGKILL)
+            _ = try await process.wait(timeout: .seconds(10))
+            if stored < total { kills += 1 }
+        }
+        #expect(kills >= 1, "the processor finished before it could be killed mid-stream")
+
+        let finish = try await CLI.run(["process", "--until-idle", "--data-dir", data])
+        #expect(finish.status == 0, "\(finish.stderr)")
+        #expect(try await CLI.scalar("SELECT count(*) FROM spark_streams.created_users", dataDir: data) == String(total))
+        #expect(try await CLI.scalar("SELECT count(DISTINCT id) FROM spark_streams.created_users", dataDir: data) == String(total))
+        // Offsets committed with the rows: nothing was processed twice, so no duplicates were counted.
+        #expect(try await CLI.scalar("SELECT sum(stored) FROM spark_streams.run_stats", dataDir: data) == String(total))
+        #expect(try await CLI.scalar("SELECT sum(duplicates) FROM spark_streams.run_stats", dataDir: data) == "0")
+        // Aggregates equal the rows, per dimension.
+        #expect(try await CLI.scalar(
+            "SELECT sum(count) FROM spark_streams.user_counts WHERE dimension = 'total'", dataDir: data) == String(total))
+        let mismatches = try await CLI.scalar(
+            """
+            SELECT count(*) FROM (SELECT gender, count(*) AS n FROM spark_streams.created_users GROUP BY gender) r
+            LEFT JOIN (SELECT value, sum(count) AS n FROM spark_streams.user_counts WHERE dimension = 'gender'
+                       GROUP BY value) a ON a.value = r.gender WHERE a.n IS NOT r.n
+            """,
+            dataDir: data
+        )
+        #expect(mismatches == "0")
+        #expect(try await CLI.scalar(
+            "SELECT max(next_offset) IS NOT NULL FROM spark_streams.consumer_offsets", dataDir: data) == "1")
+    }
+}
