@@ -12,19 +12,23 @@ public struct IngestConfiguration: Sendable {
     public var usersPerSecond: Double
     /// Save the run record at most this often while it is running. Default 1 s.
     public var progressInterval: Duration
+    /// Partitions of `users_created` if the ingestor has to create it. Default 3.
+    public var partitions: Int
 
     public init(
         duration: Duration? = .seconds(60),
         count: Int? = nil,
         batchSize: Int = 100,
         usersPerSecond: Double = 50,
-        progressInterval: Duration = .seconds(1)
+        progressInterval: Duration = .seconds(1),
+        partitions: Int = 3
     ) {
         self.duration = duration
         self.count = count
         self.batchSize = batchSize
         self.usersPerSecond = usersPerSecond
         self.progressInterval = progressInterval
+        self.partitions = partitions
     }
 
     /// The largest batch randomuser serves.

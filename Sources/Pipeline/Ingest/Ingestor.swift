@@ -48,7 +48,7 @@ public struct Ingestor: Sendable {
         var logger = logger
         logger[metadataKey: "job.run_id"] = "\(run.runID)"
         logger.info("job.run.started", metadata: ["job.source": "\(source.name)"])
-        try await log.createTopic(Topics.usersCreated, partitions: Self.defaultPartitions)
+        try await log.createTopic(Topics.usersCreated, partitions: configuration.partitions)
         try await log.createTopic(Topics.usersCreatedDLQ, partitions: 1)
         try await store.saveRun(run)
         Counter(label: "userstream_job_runs_started_total").increment()
@@ -198,9 +198,6 @@ public struct Ingestor: Sendable {
             timestamp: timestamp
         )
     }
-
-    /// Partitions of `users_created` when the ingestor creates it.
-    public static let defaultPartitions = 3
 
     static func date(_ milliseconds: Int64) -> Date {
         Date(timeIntervalSince1970: Double(milliseconds) / 1000)

@@ -54,7 +54,7 @@ public struct Processor: Service {
         let topic = configuration.topic
         try await log.createTopic(Topics.usersCreatedDLQ, partitions: 1)
         if try await log.partitionCount(of: topic) == nil {
-            try await log.createTopic(topic, partitions: Ingestor.defaultPartitions)
+            try await log.createTopic(topic, partitions: configuration.partitions)
         }
         let consumer = try await log.makeConsumer(group: group, topics: [topic]) { partitions in
             let stored = try await store.committedOffsets(group: group, topic: topic)

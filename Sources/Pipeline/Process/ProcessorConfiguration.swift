@@ -11,6 +11,8 @@ public struct ProcessorConfiguration: Sendable {
     public var untilIdle: Bool
     /// On graceful shutdown, keep consuming until caught up for at most this long, then commit and stop.
     public var drainTimeout: Duration
+    /// Partitions of the topic if the processor has to create it. Default 3.
+    public var partitions: Int
     /// Called after every store commit (benchmarks and tests observe progress through it).
     public var onCommit: (@Sendable (ProcessorCommit) -> Void)?
 
@@ -21,6 +23,7 @@ public struct ProcessorConfiguration: Sendable {
         pollTimeout: Duration = .milliseconds(250),
         untilIdle: Bool = false,
         drainTimeout: Duration = .seconds(10),
+        partitions: Int = 3,
         onCommit: (@Sendable (ProcessorCommit) -> Void)? = nil
     ) {
         self.group = group
@@ -29,6 +32,7 @@ public struct ProcessorConfiguration: Sendable {
         self.pollTimeout = pollTimeout
         self.untilIdle = untilIdle
         self.drainTimeout = drainTimeout
+        self.partitions = partitions
         self.onCommit = onCommit
     }
 }

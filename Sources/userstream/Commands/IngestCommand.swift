@@ -51,7 +51,8 @@ struct IngestCommand: AsyncParsableCommand {
                     duration: runDuration,
                     count: count,
                     batchSize: sourceOptions.batchSize,
-                    usersPerSecond: sourceOptions.rate
+                    usersPerSecond: sourceOptions.rate,
+                    partitions: logOptions.partitions
                 ),
                 logger: logger
             )

@@ -40,7 +40,8 @@ struct ProcessCommand: AsyncParsableCommand {
                 configuration: ProcessorConfiguration(
                     group: processOptions.group,
                     maxBatchRecords: processOptions.processBatch,
-                    untilIdle: untilIdle
+                    untilIdle: untilIdle,
+                    partitions: logOptions.partitions
                 ),
                 logger: logger
             )

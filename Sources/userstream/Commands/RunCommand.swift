@@ -52,7 +52,8 @@ struct RunCommand: AsyncParsableCommand {
                     duration: DurationText.parse(duration),
                     count: nil,
                     batchSize: sourceOptions.batchSize,
-                    usersPerSecond: sourceOptions.rate
+                    usersPerSecond: sourceOptions.rate,
+                    partitions: logOptions.partitions
                 ),
                 logger: logger
             )
@@ -60,7 +61,11 @@ struct RunCommand: AsyncParsableCommand {
             let processor = Processor(
                 log: log,
                 store: store,
-                configuration: ProcessorConfiguration(group: processOptions.group, maxBatchRecords: processOptions.processBatch),
+                configuration: ProcessorConfiguration(
+                    group: processOptions.group,
+                    maxBatchRecords: processOptions.processBatch,
+                    partitions: logOptions.partitions
+                ),
                 logger: logger
             )
             let retention = RetentionService(log: log, logger: logger)
