@@ -32,7 +32,8 @@ extension ByteBuffer {
         return total
     }
 
-    /// Reads one whole record batch (magic v2) and verifies its CRC-32C. Records are not parsed; call
+    /// Reads one whole record batch (magic v2) and verifies its CRC-32C (unless `verifyingCRC` is false, for data
+    /// verified before, e.g. when walking a log segment written by this process). Records are not parsed; call
     /// ``KafkaRecordBatch/records()``.
     ///
     /// Returns `nil` without consuming anything while the batch is incomplete. The size is checked against
@@ -41,7 +42,8 @@ extension ByteBuffer {
     /// - Throws: ``KafkaWireError`` `.tooLarge`, `.invalidRecord` (impossible header), `.unsupportedMagic` (magic
     ///   other than 2), `.corruptMessage` (CRC mismatch). Nothing is consumed when it throws.
     public mutating func readKafkaRecordBatch(
-        maximumBatchSize: Int = KafkaRecordBatch.defaultMaximumSize
+        maximumBatchSize: Int = KafkaRecordBatch.defaultMaximumSize,
+        verifyingCRC: Bool = true
     ) throws(KafkaWireError) -> KafkaRecordBatch? {
         typealias Layout = KafkaRecordBatch.Layout
         guard let total = try self.peekKafkaRecordBatchSize(maximumBatchSize: maximumBatchSize) else { return nil }
@@ -53,17 +55,8 @@ extension ByteBuffer {
         guard self.readableBytes >= total else { return nil }
 
         let storedCRC = self.getInteger(at: start + Layout.crc, as: UInt32.self)!
-        let computedCRC = self.withUnsafeReadableBytes { pointer in
-            CRC32C.checksum(UnsafeRawBufferPointer(rebasing: pointer[Layout.attributes..<total]))
-        }
-        guard storedCRC == computedCRC else {
-            let baseOffset = self.getInteger(at: start, as: Int64.self)!
-            throw KafkaWireError(
-                .corruptMessage,
-                "record batch at offset \(baseOffset): CRC-32C is 0x\(String(computedCRC, radix: 16)), "
-                    + "stored 0x\(String(storedCRC, radix: 16))",
-                bytes: self
-            )
+        if verifyingCRC {
+            try self.verifyKafkaRecordBatchCRC(storedCRC, total: total)
         }
         let recordsCount = self.getInteger(at: start + Layout.recordsCount, as: Int32.self)!
         guard recordsCount >= 0 else {
@@ -87,6 +80,21 @@ extension ByteBuffer {
         )
         self.moveReaderIndex(forwardBy: total)
         return batch
+    }
+
+    private func verifyKafkaRecordBatchCRC(_ storedCRC: UInt32, total: Int) throws(KafkaWireError) {
+        let computedCRC = self.withUnsafeReadableBytes { pointer in
+            CRC32C.checksum(UnsafeRawBufferPointer(rebasing: pointer[KafkaRecordBatch.Layout.attributes..<total]))
+        }
+        guard storedCRC == computedCRC else {
+            let baseOffset = self.getInteger(at: self.readerIndex, as: Int64.self)!
+            throw KafkaWireError(
+                .corruptMessage,
+                "record batch at offset \(baseOffset): CRC-32C is 0x\(String(computedCRC, radix: 16)), "
+                    + "stored 0x\(String(storedCRC, radix: 16))",
+                bytes: self
+            )
+        }
     }
 
     /// Rewrites the `baseOffset` of the batch starting at `index`. The CRC does not cover `baseOffset`, so the batch
