@@ -275,41 +275,49 @@ public final class EmbeddedLog: Log {
         var pending: [[PendingBatch]] = Array(repeating: [], count: Int(count))
 
         func finish(_ partition: Int) {
-            guard let builder = builders[partition] else { return }
+            // Taken out of the array so the builder's buffer is uniquely referenced (no copy on finishing).
+            guard let builder = builders[partition].take() else { return }
+            let lastOffsetDelta = builder.recordsCount - 1
+            let maxTimestamp = builder.maxTimestamp
             let buffer = builder.finish()
             pending[partition].append(
                 PendingBatch(
                     index: batchStarts[partition],
                     size: buffer.writerIndex - batchStarts[partition],
-                    lastOffsetDelta: builder.recordsCount - 1,
-                    maxTimestamp: builder.maxTimestamp
+                    lastOffsetDelta: lastOffsetDelta,
+                    maxTimestamp: maxTimestamp
                 )
             )
             buffers[partition] = buffer
-            builders[partition] = nil
         }
 
         for (index, record) in records.enumerated() {
             let partition = Int(assigned[index])
             let headers = record.headers.lazy.map { (key: $0.key, value: $0.value) }
-            if let builder = builders[partition] {
-                let size = builder.encodedSize(
-                    ofRecordWithTimestamp: record.timestamp,
-                    key: record.key,
-                    value: record.value,
-                    headers: headers
-                )
-                if builder.encodedSize + size > maxBatchBytes {
-                    finish(partition)
-                }
+            let full =
+                builders[partition].map { builder in
+                    builder.encodedSize
+                        + builder.encodedSize(
+                            ofRecordWithTimestamp: record.timestamp,
+                            key: record.key,
+                            value: record.value,
+                            headers: headers
+                        ) > maxBatchBytes
+                } ?? false
+            if full {
+                finish(partition)
             }
             if builders[partition] == nil {
-                var buffer = buffers[partition] ?? ByteBuffer()
-                buffer.reserveCapacity(
-                    minimumWritableBytes: min(estimates[partition] + 2 * KafkaRecordBatch.Layout.headerSize, maxBatchBytes)
-                )
+                var buffer: ByteBuffer
+                if let existing = buffers[partition].take() {
+                    buffer = existing
+                } else {
+                    // Room for all of this partition's batches at once: no reallocation while encoding.
+                    let batches = estimates[partition] / maxBatchBytes + 2
+                    buffer = ByteBuffer()
+                    buffer.reserveCapacity(estimates[partition] + batches * KafkaRecordBatch.Layout.headerSize)
+                }
                 batchStarts[partition] = buffer.writerIndex
-                buffers[partition] = nil
                 builders[partition] = KafkaRecordBatchBuilder(buffer: buffer)
             }
             builders[partition]!.append(
@@ -318,7 +326,6 @@ public final class EmbeddedLog: Log {
                 value: record.value,
                 headers: headers
             )
-            estimates[partition] -= sizes[index] + 8
         }
         for partition in 0..<Int(count) { finish(partition) }
 

@@ -5,8 +5,9 @@ import UserStreamCore
 /// The embedded log's consumer: the only member of its group, assigned every partition of its topics.
 ///
 /// `poll` reads partitions round-robin (each poll starts one partition further, and each partition gets a fair
-/// share of `maxRecords` before the rest is filled), and waits for appends without polling the disk. Calls to
-/// `poll` on one consumer are expected one at a time.
+/// share of `maxRecords` before the rest is filled), and waits for appends without polling the disk. Whole batches
+/// are decoded once; records beyond `maxRecords` wait in memory for the next poll. Calls to `poll` on one consumer
+/// are expected one at a time.
 final class EmbeddedLogConsumer: LogConsumer {
     private let log: EmbeddedLog
     let group: String
@@ -14,7 +15,10 @@ final class EmbeddedLogConsumer: LogConsumer {
     private let state: Mutex<State>
 
     private struct State {
-        var positions: [Int64]
+        /// Where the next read from the log starts, per partition.
+        var fetchPositions: [Int64]
+        /// Records decoded from whole batches but not returned yet, per partition.
+        var buffered: [ArraySlice<ConsumedRecord>]
         var cursor = 0
         var closed = false
     }
@@ -23,7 +27,9 @@ final class EmbeddedLogConsumer: LogConsumer {
         self.log = log
         self.group = group
         self.partitions = partitions
-        self.state = Mutex(State(positions: positions))
+        self.state = Mutex(
+            State(fetchPositions: positions, buffered: Array(repeating: [], count: partitions.count))
+        )
     }
 
     func poll(maxRecords: Int, timeout: Duration) async throws -> [ConsumedRecord] {
@@ -41,14 +47,21 @@ final class EmbeddedLogConsumer: LogConsumer {
     }
 
     private func readAvailable(maxRecords: Int) throws -> [ConsumedRecord] {
-        let (positions, cursor) = try state.withLock { state throws(EmbeddedLogError) in
+        // Taken out of the lock for the reads (polls on one consumer are not concurrent), put back after.
+        var (fetchPositions, buffered, cursor) = try state.withLock { state throws(EmbeddedLogError) in
             guard !state.closed else { throw EmbeddedLogError(.closed, "the consumer of group \(group) is closed") }
             let cursor = state.cursor
             state.cursor = partitions.isEmpty ? 0 : (cursor + 1) % partitions.count
-            return (state.positions, cursor)
+            defer { state.buffered = [] }
+            return (state.fetchPositions, state.buffered, cursor)
+        }
+        defer {
+            state.withLock { state in
+                state.fetchPositions = fetchPositions
+                state.buffered = buffered
+            }
         }
         guard !partitions.isEmpty, maxRecords > 0 else { return [] }
-        var updated = positions
         var records: [ConsumedRecord] = []
         let count = partitions.count
         let share = max(1, (maxRecords + count - 1) / count)
@@ -57,18 +70,19 @@ final class EmbeddedLogConsumer: LogConsumer {
                 let remaining = maxRecords - records.count
                 if remaining == 0 { break passes }
                 let index = (cursor + step) % count
-                let partition = partitions[index]
-                let end = partition.highWatermark
-                guard updated[index] < end else { continue }
-                let (read, next) = try partition.read(
-                    from: updated[index],
-                    maxRecords: pass == 0 ? min(share, remaining) : remaining
-                )
-                records += read
-                updated[index] = next
+                let limit = pass == 0 ? min(share, remaining) : remaining
+                if buffered[index].isEmpty {
+                    let partition = partitions[index]
+                    guard fetchPositions[index] < partition.highWatermark else { continue }
+                    let (read, next) = try partition.read(from: fetchPositions[index], maxRecords: limit)
+                    buffered[index] = read[...]
+                    fetchPositions[index] = next
+                }
+                let taken = buffered[index].prefix(limit)
+                records += taken
+                buffered[index] = buffered[index].dropFirst(taken.count)
             }
         }
-        state.withLock { $0.positions = updated }
         return records
     }
 
@@ -81,12 +95,13 @@ final class EmbeddedLogConsumer: LogConsumer {
     }
 
     func positions() async -> [TopicPartition: Int64] {
-        let positions = state.withLock { $0.positions }
-        var result: [TopicPartition: Int64] = [:]
-        for (partition, position) in zip(partitions, positions) {
-            result[partition.topicPartition] = position
+        state.withLock { state in
+            var result: [TopicPartition: Int64] = [:]
+            for (index, partition) in partitions.enumerated() {
+                result[partition.topicPartition] = state.buffered[index].first?.offset ?? state.fetchPositions[index]
+            }
+            return result
         }
-        return result
     }
 
     func close() async throws {

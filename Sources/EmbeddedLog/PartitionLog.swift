@@ -426,8 +426,9 @@ final class PartitionLog: Sendable {
         }
     }
 
-    /// Reads up to `maxRecords` visible records from `offset` (or the log start, if later). Returns them and the
-    /// position after them (past skipped control batches too).
+    /// Reads visible records from `offset` (or the log start, if later), whole batches at a time, until at least
+    /// `maxRecords` (the last batch is not cut). Returns them and the offset after the last batch read (past skipped
+    /// control batches too).
     func read(from offset: Int64, maxRecords: Int) throws(EmbeddedLogError) -> (records: [ConsumedRecord], next: Int64) {
         let plan = try plan(from: offset)
         var records: [ConsumedRecord] = []
@@ -490,15 +491,9 @@ final class PartitionLog: Sendable {
                             }
                         )
                     )
-                    next = recordOffset + 1
-                    if records.count == maxRecords {
-                        if record.offsetDelta == batch.lastOffsetDelta {
-                            next = max(next, batch.nextOffset)
-                        }
-                        break parts
-                    }
                 }
                 next = max(next, batch.nextOffset)
+                if records.count >= maxRecords { break parts }
             }
         }
         return (records, min(next, plan.end))

@@ -12,21 +12,25 @@ import NIOCore
 /// Like a Java producer, the first record's timestamp is the batch's `baseTimestamp`, offsets deltas count from 0,
 /// and a non-idempotent producer's `producerId`, `producerEpoch` and `baseSequence` are -1.
 public struct KafkaRecordBatchBuilder {
-    private var buffer: ByteBuffer
-    private let start: Int
-    private let baseOffset: Int64
-    private let partitionLeaderEpoch: Int32
-    private let attributes: KafkaRecordBatch.Attributes
-    private let producerId: Int64
-    private let producerEpoch: Int16
-    private let baseSequence: Int32
+    // Internal but inlinable: the append path is generic and must specialise in the caller's module.
+    @usableFromInline var buffer: ByteBuffer
+    @usableFromInline let start: Int
+    @usableFromInline let baseOffset: Int64
+    @usableFromInline let partitionLeaderEpoch: Int32
+    @usableFromInline let attributes: KafkaRecordBatch.Attributes
+    @usableFromInline let producerId: Int64
+    @usableFromInline let producerEpoch: Int16
+    @usableFromInline let baseSequence: Int32
+    @usableFromInline var count: Int32 = 0
+    @usableFromInline var firstTimestamp: Int64 = -1
+    @usableFromInline var largestTimestamp: Int64 = -1
 
     /// The number of records appended so far.
-    public private(set) var recordsCount: Int32 = 0
+    public var recordsCount: Int32 { count }
     /// The first record's timestamp (-1 while empty).
-    public private(set) var baseTimestamp: Int64 = -1
+    public var baseTimestamp: Int64 { firstTimestamp }
     /// The largest record timestamp (-1 while empty).
-    public private(set) var maxTimestamp: Int64 = -1
+    public var maxTimestamp: Int64 { largestTimestamp }
 
     /// Starts a batch at the writer index of `buffer` (which may already hold other batches).
     public init(
@@ -50,9 +54,11 @@ public struct KafkaRecordBatchBuilder {
     }
 
     /// The size of the batch so far, header included.
+    @inlinable
     public var encodedSize: Int { buffer.writerIndex - start }
 
     /// The bytes a record would add to this batch if appended next.
+    @inlinable
     public func encodedSize(
         ofRecordWithTimestamp timestamp: Int64,
         key: [UInt8]?,
@@ -64,6 +70,7 @@ public struct KafkaRecordBatchBuilder {
     }
 
     /// Appends a record.
+    @inlinable
     public mutating func append(
         timestamp: Int64,
         key: [UInt8]?,
@@ -74,6 +81,7 @@ public struct KafkaRecordBatchBuilder {
     }
 
     /// Appends a record without headers.
+    @inlinable
     public mutating func append(timestamp: Int64, key: [UInt8]?, value: [UInt8]?) {
         appendRecord(
             timestamp: timestamp,
@@ -94,26 +102,25 @@ public struct KafkaRecordBatchBuilder {
     }
 
     /// Completes the header (`batchLength`, `lastOffsetDelta`, timestamps, `recordsCount`) and the CRC, and returns
-    /// the buffer with the batch appended.
-    public func finish() -> ByteBuffer {
+    /// the buffer with the batch appended. Consuming: the header is written in place, without copying the batch.
+    public consuming func finish() -> ByteBuffer {
         typealias Layout = KafkaRecordBatch.Layout
-        var buffer = self.buffer
         let total = buffer.writerIndex - start
         buffer.setInteger(baseOffset, at: start + Layout.baseOffset)
         buffer.setInteger(Int32(total - Layout.logOverhead), at: start + Layout.batchLength)
         buffer.setInteger(partitionLeaderEpoch, at: start + Layout.partitionLeaderEpoch)
         buffer.setInteger(KafkaRecordBatch.currentMagic, at: start + Layout.magic)
         buffer.setInteger(attributes.rawValue, at: start + Layout.attributes)
-        buffer.setInteger(recordsCount - 1, at: start + Layout.lastOffsetDelta)
-        buffer.setInteger(baseTimestamp, at: start + Layout.baseTimestamp)
-        buffer.setInteger(maxTimestamp, at: start + Layout.maxTimestamp)
+        buffer.setInteger(count - 1, at: start + Layout.lastOffsetDelta)
+        buffer.setInteger(firstTimestamp, at: start + Layout.baseTimestamp)
+        buffer.setInteger(largestTimestamp, at: start + Layout.maxTimestamp)
         buffer.setInteger(producerId, at: start + Layout.producerId)
         buffer.setInteger(producerEpoch, at: start + Layout.producerEpoch)
         buffer.setInteger(baseSequence, at: start + Layout.baseSequence)
-        buffer.setInteger(recordsCount, at: start + Layout.recordsCount)
+        buffer.setInteger(count, at: start + Layout.recordsCount)
+        let from = start - buffer.readerIndex + Layout.attributes
         let crc = buffer.withUnsafeReadableBytes { pointer in
-            let from = start - buffer.readerIndex
-            return CRC32C.checksum(UnsafeRawBufferPointer(rebasing: pointer[(from + Layout.attributes)...]))
+            CRC32C.checksum(UnsafeRawBufferPointer(rebasing: pointer[from...]))
         }
         buffer.setInteger(crc, at: start + Layout.crc)
         return buffer
@@ -121,7 +128,8 @@ public struct KafkaRecordBatchBuilder {
 
     // MARK: - Encoding
 
-    private func bodySize<Key: KafkaRecordBytes, Value: KafkaRecordBytes, HeaderValue: KafkaRecordBytes>(
+    @inlinable
+    func bodySize<Key: KafkaRecordBytes, Value: KafkaRecordBytes, HeaderValue: KafkaRecordBytes>(
         timestamp: Int64,
         key: Key?,
         value: Value?,
@@ -138,22 +146,24 @@ public struct KafkaRecordBatchBuilder {
         return size
     }
 
-    private static func nullableSize(_ bytes: (some KafkaRecordBytes)?) -> Int {
+    @inlinable
+    static func nullableSize(_ bytes: (some KafkaRecordBytes)?) -> Int {
         guard let bytes else { return 1 }
         return KafkaVarint.size(Int32(bytes.kafkaByteCount)) + bytes.kafkaByteCount
     }
 
-    private mutating func appendRecord<Key: KafkaRecordBytes, Value: KafkaRecordBytes, HeaderValue: KafkaRecordBytes>(
+    @inlinable
+    mutating func appendRecord<Key: KafkaRecordBytes, Value: KafkaRecordBytes, HeaderValue: KafkaRecordBytes>(
         timestamp: Int64,
         key: Key?,
         value: Value?,
         headers: some Collection<(key: String, value: HeaderValue?)>
     ) {
-        if recordsCount == 0 {
-            baseTimestamp = timestamp
-            maxTimestamp = timestamp
+        if count == 0 {
+            firstTimestamp = timestamp
+            largestTimestamp = timestamp
         } else {
-            maxTimestamp = max(maxTimestamp, timestamp)
+            largestTimestamp = max(largestTimestamp, timestamp)
         }
         let body = bodySize(timestamp: timestamp, key: key, value: value, headers: headers)
         buffer.reserveCapacity(minimumWritableBytes: body + 5)
@@ -169,10 +179,11 @@ public struct KafkaRecordBatchBuilder {
             buffer.writeString(header.key)
             writeNullable(header.value)
         }
-        recordsCount += 1
+        count += 1
     }
 
-    private mutating func writeNullable(_ bytes: (some KafkaRecordBytes)?) {
+    @inlinable
+    mutating func writeNullable(_ bytes: (some KafkaRecordBytes)?) {
         guard let bytes else {
             buffer.writeKafkaVarint(-1)
             return
@@ -183,18 +194,23 @@ public struct KafkaRecordBatchBuilder {
 }
 
 /// Bytes a record field can be encoded from.
+@usableFromInline
 protocol KafkaRecordBytes {
     var kafkaByteCount: Int { get }
     func write(into buffer: inout ByteBuffer)
 }
 
 extension Array: KafkaRecordBytes where Element == UInt8 {
+    @inlinable
     var kafkaByteCount: Int { count }
+    @inlinable
     func write(into buffer: inout ByteBuffer) { buffer.writeBytes(self) }
 }
 
 extension ByteBuffer: KafkaRecordBytes {
+    @inlinable
     var kafkaByteCount: Int { readableBytes }
+    @inlinable
     func write(into buffer: inout ByteBuffer) {
         var copy = self
         buffer.writeBuffer(&copy)
