@@ -1,21 +1,44 @@
 import UserStreamCore
 
 /// Aggregate changes accumulated in memory during one commit, applied to `user_counts` once at its end.
+///
+/// Users arrive in ingestion order, so consecutive users nearly always share a minute: the counts of the current minute
+/// are kept aside and updated without hashing (small arrays searched linearly, ~2 genders and ~20 nationalities), and
+/// only a change of minute touches the dictionary.
 struct AggregateDeltas {
-    struct Key: Hashable {
-        var minute: Int64
-        var dimension: AggregateDimension
-        var value: String
+    struct MinuteCounts {
+        var total = 0
+        var genders: [(value: String, count: Int)] = []
+        var nats: [(value: String, count: Int)] = []
+        var ageBuckets = [Int](repeating: 0, count: AggregateValues.ageBuckets.count)
+
+        static func bump(_ list: inout [(value: String, count: Int)], _ value: String, _ amount: Int) {
+            for index in list.indices where list[index].value == value {
+                list[index].count += amount
+                return
+            }
+            list.append((value, amount))
+        }
     }
 
-    private(set) var counts: [Key: Int] = [:]
+    private var minutes: [Int64: MinuteCounts] = [:]
+    private var currentMinute: Int64?
+    private var current = MinuteCounts()
+
+    private mutating func select(_ minute: Int64) {
+        guard minute != currentMinute else { return }
+        if let currentMinute { minutes[currentMinute] = current }
+        current = minutes.removeValue(forKey: minute) ?? MinuteCounts()
+        currentMinute = minute
+    }
 
     /// Counts one stored user in every dimension.
-    mutating func add(minute: Int64, gender: String, nat: String?, age: Int?, by amount: Int = 1) {
-        counts[Key(minute: minute, dimension: .total, value: AggregateValues.total), default: 0] += amount
-        counts[Key(minute: minute, dimension: .gender, value: gender), default: 0] += amount
-        counts[Key(minute: minute, dimension: .nat, value: AggregateValues.nat(nat)), default: 0] += amount
-        counts[Key(minute: minute, dimension: .ageBucket, value: AggregateValues.ageBucket(age)), default: 0] += amount
+    mutating func add(minute: Int64, gender: String, nat: String?, age: Int?) {
+        select(minute)
+        current.total += 1
+        MinuteCounts.bump(&current.genders, gender, 1)
+        MinuteCounts.bump(&current.nats, nat ?? AggregateValues.unknown, 1)
+        current.ageBuckets[AggregateValues.ageBucketIndex(age)] += 1
     }
 
     /// Moves a stored user from its old values to its new ones, at its (unchanged) minute. The total is unchanged.
@@ -24,22 +47,43 @@ struct AggregateDeltas {
         from old: (gender: String, nat: String?, age: Int?),
         to new: (gender: String, nat: String?, age: Int?)
     ) {
+        let oldNat = old.nat ?? AggregateValues.unknown
+        let newNat = new.nat ?? AggregateValues.unknown
+        let oldBucket = AggregateValues.ageBucketIndex(old.age)
+        let newBucket = AggregateValues.ageBucketIndex(new.age)
+        guard old.gender != new.gender || oldNat != newNat || oldBucket != newBucket else { return }
+        select(minute)
         if old.gender != new.gender {
-            counts[Key(minute: minute, dimension: .gender, value: old.gender), default: 0] -= 1
-            counts[Key(minute: minute, dimension: .gender, value: new.gender), default: 0] += 1
+            MinuteCounts.bump(&current.genders, old.gender, -1)
+            MinuteCounts.bump(&current.genders, new.gender, 1)
         }
-        let oldNat = AggregateValues.nat(old.nat)
-        let newNat = AggregateValues.nat(new.nat)
         if oldNat != newNat {
-            counts[Key(minute: minute, dimension: .nat, value: oldNat), default: 0] -= 1
-            counts[Key(minute: minute, dimension: .nat, value: newNat), default: 0] += 1
+            MinuteCounts.bump(&current.nats, oldNat, -1)
+            MinuteCounts.bump(&current.nats, newNat, 1)
         }
-        let oldBucket = AggregateValues.ageBucket(old.age)
-        let newBucket = AggregateValues.ageBucket(new.age)
         if oldBucket != newBucket {
-            counts[Key(minute: minute, dimension: .ageBucket, value: oldBucket), default: 0] -= 1
-            counts[Key(minute: minute, dimension: .ageBucket, value: newBucket), default: 0] += 1
+            current.ageBuckets[oldBucket] -= 1
+            current.ageBuckets[newBucket] += 1
         }
+    }
+
+    /// Every non-zero change, as `user_counts` rows to add.
+    mutating func changes() -> [(minute: Int64, dimension: AggregateDimension, value: String, delta: Int)] {
+        if let currentMinute {
+            minutes[currentMinute] = current
+            self.currentMinute = nil
+            current = MinuteCounts()
+        }
+        var changes: [(minute: Int64, dimension: AggregateDimension, value: String, delta: Int)] = []
+        for (minute, counts) in minutes {
+            if counts.total != 0 { changes.append((minute, .total, AggregateValues.total, counts.total)) }
+            for (value, delta) in counts.genders where delta != 0 { changes.append((minute, .gender, value, delta)) }
+            for (value, delta) in counts.nats where delta != 0 { changes.append((minute, .nat, value, delta)) }
+            for (index, delta) in counts.ageBuckets.enumerated() where delta != 0 {
+                changes.append((minute, .ageBucket, AggregateValues.ageBuckets[index], delta))
+            }
+        }
+        return changes
     }
 }
 
@@ -57,16 +101,15 @@ public enum AggregateValues {
     }
 
     public static func ageBucket(_ age: Int?) -> String {
-        guard let age else { return unknown }
-        switch age {
-        case ..<20: return "<20"
-        case 20..<30: return "20-29"
-        case 30..<40: return "30-39"
-        case 40..<50: return "40-49"
-        case 50..<60: return "50-59"
-        case 60..<70: return "60-69"
-        default: return "70+"
-        }
+        ageBuckets[ageBucketIndex(age)]
+    }
+
+    /// Index in `ageBuckets`.
+    static func ageBucketIndex(_ age: Int?) -> Int {
+        guard let age else { return 7 }
+        if age < 20 { return 0 }
+        if age >= 70 { return 6 }
+        return age / 10 - 1
     }
 
     /// The same bucketing in SQL over a column named `age`, for queries and checks.

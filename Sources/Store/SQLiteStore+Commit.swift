@@ -85,47 +85,54 @@ enum BatchCommit {
         var currentRun: String? = nil
         var currentStats = RunProcessingStats()
 
-        for incoming in batch.users {
-            let record = incoming.record
-            let runID = incoming.runID ?? ""
-            if runID != currentRun {
-                if let currentRun { runStats[currentRun, default: .init()].add(currentStats) }
-                currentRun = runID
-                currentStats = RunProcessingStats()
-            }
+        // Through a buffer pointer, so that each user is read in place rather than copied (21 retains) per row.
+        try batch.users.withUnsafeBufferPointer { users in
+            for index in users.indices {
+                let runID = users[index].runID ?? ""
+                if runID != currentRun {
+                    if let currentRun { runStats[currentRun, default: .init()].add(currentStats) }
+                    currentRun = runID
+                    currentStats = RunProcessingStats()
+                }
 
-            // The stored ingestion time: the record's if it is a timestamp, else the commit time.
-            var ingestedAt = nowText
-            var minute = nowMinute
-            if let text = record.ingestedAt, let milliseconds = Timestamp.milliseconds(iso8601: text) {
-                ingestedAt = text
-                minute = AggregateValues.minute(milliseconds: milliseconds)
-            }
-            binder.load(record, ingestedAt: ingestedAt)
+                // The stored ingestion time: the record's if it is a timestamp, else the commit time.
+                var ingestedAt = nowText
+                var minute = nowMinute
+                if let text = users[index].record.ingestedAt, let milliseconds = Timestamp.milliseconds(iso8601: text) {
+                    ingestedAt = text
+                    minute = AggregateValues.minute(milliseconds: milliseconds)
+                }
+                binder.load(users[index].record, ingestedAt: ingestedAt)
 
-            let isNew = try binder.withBound(insert.handle) { try insert.stepDone() == 1 }
-            insert.reset()
-            if isNew {
-                inserted += 1
-                currentStats.stored += 1
-                deltas.add(minute: minute, gender: record.gender, nat: record.nat, age: record.age)
-                continue
-            }
+                let isNew = try binder.withBound(insert.handle) { try insert.stepDone() == 1 }
+                insert.reset()
+                if isNew {
+                    inserted += 1
+                    currentStats.stored += 1
+                    deltas.add(
+                        minute: minute,
+                        gender: users[index].record.gender,
+                        nat: users[index].record.nat,
+                        age: users[index].record.age
+                    )
+                    continue
+                }
 
-            // Known id (stored before, or earlier in this batch): latest data wins, counted where it already is.
-            duplicates += 1
-            currentStats.duplicates += 1
-            let previous = try binder.withBound(selectPrevious.handle) { try selectPrevious.stepPreviousRow() }
-            selectPrevious.reset()
-            try binder.withBound(update.handle) { _ = try update.stepDone() }
-            update.reset()
-            let previousMinute = Timestamp.milliseconds(iso8601: previous.ingestedAt)
-                .map(AggregateValues.minute(milliseconds:)) ?? nowMinute
-            deltas.move(
-                minute: previousMinute,
-                from: (previous.gender, previous.nat, previous.age),
-                to: (record.gender, record.nat, record.age)
-            )
+                // Known id (stored before, or earlier in this batch): latest data wins, counted where it already is.
+                duplicates += 1
+                currentStats.duplicates += 1
+                let previous = try binder.withBound(selectPrevious.handle) { try selectPrevious.stepPreviousRow() }
+                selectPrevious.reset()
+                try binder.withBound(update.handle) { _ = try update.stepDone() }
+                update.reset()
+                let previousMinute = Timestamp.milliseconds(iso8601: previous.ingestedAt)
+                    .map(AggregateValues.minute(milliseconds:)) ?? nowMinute
+                deltas.move(
+                    minute: previousMinute,
+                    from: (previous.gender, previous.nat, previous.age),
+                    to: (users[index].record.gender, users[index].record.nat, users[index].record.age)
+                )
+            }
         }
         if let currentRun { runStats[currentRun, default: .init()].add(currentStats) }
         for (runID, count) in batch.deadLetteredByRun where count != 0 {
@@ -133,8 +140,8 @@ enum BatchCommit {
         }
 
         let addCount = try db.cachedStatement(sql: statements.addCount)
-        for (key, delta) in deltas.counts where delta != 0 {
-            try addCount.execute(arguments: [key.minute, key.dimension.rawValue, key.value, delta])
+        for change in deltas.changes() {
+            try addCount.execute(arguments: [change.minute, change.dimension.rawValue, change.value, change.delta])
         }
         let addRunStats = try db.cachedStatement(sql: statements.addRunStats)
         for (runID, stats) in runStats {

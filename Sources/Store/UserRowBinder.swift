@@ -26,7 +26,7 @@ struct UserRowBinder {
     }
 
     /// Copies the record's values in; `ingestedAt` is the value stored for `ingested_at`.
-    mutating func load(_ record: UserRecord, ingestedAt: String) {
+    mutating func load(_ record: borrowing UserRecord, ingestedAt: String) {
         buffer.removeAll(keepingCapacity: true)
         put(0, record.id)
         put(1, record.firstName)
