@@ -10,7 +10,7 @@ struct SQLiteStoreContractTests {
         defer { directory.remove() }
         let path = directory.path + "/store"
         try await check.run {
-            try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: path))
+            try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: path), logger: quietLogger)
         }
     }
 }

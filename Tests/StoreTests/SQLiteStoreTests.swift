@@ -132,9 +132,9 @@ struct SQLiteStoreTests {
     func readerWhileWriting() async throws {
         let directory = try StoreTestDirectory()
         defer { directory.remove() }
-        let writer = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path))
+        let writer = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path), logger: quietLogger)
         try await writer.commit(StoreFixtures.batch(0..<100))
-        let reader = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path, readOnly: true))
+        let reader = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path, readOnly: true), logger: quietLogger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for start in stride(from: 100, to: 2_100, by: 100) {
@@ -162,8 +162,8 @@ struct SQLiteStoreTests {
     func twoWriters() async throws {
         let directory = try StoreTestDirectory()
         defer { directory.remove() }
-        let first = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path))
-        let second = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path))
+        let first = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path), logger: quietLogger)
+        let second = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path), logger: quietLogger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, store) in [first, second].enumerated() {
                 group.addTask {
@@ -188,7 +188,7 @@ struct SQLiteStoreTests {
         defer { directory.remove() }
         let path = directory.path + "/missing/store"
         let error = #expect(throws: StoreError.self) {
-            try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: path, readOnly: true))
+            try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: path, readOnly: true), logger: quietLogger)
         }
         #expect(error?.code == .noData)
         #expect(error?.message.contains("no data yet at \(path)") == true)
@@ -200,11 +200,11 @@ struct SQLiteStoreTests {
         let directory = try StoreTestDirectory()
         defer { directory.remove() }
         let path = directory.path + "/data/store"
-        let store = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: path))
+        let store = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: path), logger: quietLogger)
         #expect(FileManager.default.fileExists(atPath: path + "/spark_streams.sqlite"))
         #expect(FileManager.default.fileExists(atPath: path + "/userstream.sqlite"))
         try await store.close()
-        let reopened = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: path, readOnly: true))
+        let reopened = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: path, readOnly: true), logger: quietLogger)
         #expect(try await reopened.userCount() == 0)
         try await reopened.close()
     }
@@ -246,7 +246,7 @@ struct SQLiteStoreTests {
     func errors() async throws {
         let directory = try StoreTestDirectory()
         defer { directory.remove() }
-        let store = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path))
+        let store = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path), logger: quietLogger)
         let error = await #expect(throws: StoreError.self) {
             try await store.query("SELECT nope FROM spark_streams.created_users", limit: 1)
         }
@@ -283,6 +283,27 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("a commit that fails part-way leaves nothing behind: rows, aggregates, stats and offsets roll back together")
+    func commitIsAtomic() async throws {
+        try await withStore { store, _ in
+            try await store.commit(StoreFixtures.batch(0..<10, runID: "r"))
+            // The offsets are written last; a negative offset violates their CHECK constraint.
+            let failing = StoreFixtures.batch(5..<20, runID: "r", nextOffsets: [0: 20, 1: -1])
+            let error = await #expect(throws: StoreError.self) { try await store.commit(failing) }
+            #expect(error?.message.contains("CHECK constraint failed") == true)
+            #expect(try await store.userCount() == 10)
+            #expect(try await store.aggregateTotals(.total) == ["all": 10])
+            #expect(try await store.committedOffsets(group: "userstream", topic: "users_created") == [0: 10])
+            let stats = try await store.query(
+                "SELECT stored, duplicates FROM spark_streams.run_stats WHERE run_id = 'r'",
+                limit: 5
+            )
+            #expect(stats.rows == [["10", "0"]])
+            // The store is still usable, and its cached statements too.
+            #expect(try await store.commit(StoreFixtures.batch(5..<20, runID: "r")) == StoreCommitResult(inserted: 10, duplicates: 5))
+        }
+    }
+
     @Test("age buckets")
     func ageBuckets() {
         #expect(AggregateValues.ageBucket(nil) == "unknown")
@@ -310,7 +331,7 @@ struct SQLiteStoreTests {
     private func withStore(_ body: (SQLiteStore, String) async throws -> Void) async throws {
         let directory = try StoreTestDirectory()
         defer { directory.remove() }
-        let store = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path))
+        let store = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path), logger: quietLogger)
         do {
             try await body(store, directory.path)
         } catch {

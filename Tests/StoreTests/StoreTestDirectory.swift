@@ -1,4 +1,12 @@
 import Foundation
+import Logging
+
+/// Store logs above info only, so that test output stays readable.
+let quietLogger: Logger = {
+    var logger = Logger(label: "userstream.store.tests")
+    logger.logLevel = .warning
+    return logger
+}()
 
 /// A fresh directory under the system temporary directory, removed by `remove()`.
 struct StoreTestDirectory {
