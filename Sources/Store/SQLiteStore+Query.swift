@@ -1,0 +1,116 @@
+import GRDB
+import GRDBSQLite
+import UserStreamCore
+
+extension SQLiteStore {
+    /// Runs one read-only SQL statement (SQLite dialect; `spark_streams.created_users` and friends are real names) on
+    /// a reader connection and returns at most `limit` rows.
+    ///
+    /// Refused with `StoreError.Code.readOnlyQuery`: anything SQLite does not consider read-only, and `ATTACH`,
+    /// `DETACH` and transaction control (read-only for SQLite, but they would alter a pooled reader connection). Reader
+    /// connections are opened read-only as well, so SQLite itself refuses writes that slip through.
+    ///
+    /// Cells are text as SQLite renders them (`CAST(x AS TEXT)`: integers in decimal, reals with at least one decimal
+    /// place, e.g. `1.0`), blobs as lower-case hex, SQL NULL as `nil`. The result does not say whether rows were left
+    /// out; a caller that needs to know asks for `limit + 1` rows.
+    public func query(_ text: String, limit: Int) async throws -> QueryResult {
+        let keyword = Self.leadingKeyword(text)
+        guard !keyword.isEmpty else { throw StoreError(.invalidQuery, "query: empty statement") }
+        let allowed: Set<String> = ["SELECT", "WITH", "VALUES", "EXPLAIN", "PRAGMA"]
+        guard allowed.contains(keyword) else {
+            throw StoreError(.readOnlyQuery, "query: only read-only statements are allowed, not \(keyword)", sql: text)
+        }
+        let limit = max(0, limit)
+        return try await read("query") { db in
+            let statement: Statement
+            do {
+                statement = try db.makeStatement(sql: text)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_MISUSE {
+                throw StoreError(.invalidQuery, "query: exactly one statement is allowed", sql: text)
+            } catch {
+                throw StoreError.wrapping(error, "query", code: .invalidQuery)
+            }
+            guard statement.isReadonly else {
+                throw StoreError(.readOnlyQuery, "query: only read-only statements are allowed", sql: text)
+            }
+            return try Self.collect(statement.sqliteStatement, connection: db.sqliteConnection, limit: limit, sql: text)
+        }
+    }
+
+    static func collect(_ handle: OpaquePointer, connection: OpaquePointer?, limit: Int, sql: String) throws
+        -> QueryResult
+    {
+        sqlite3_reset(handle)
+        defer { sqlite3_reset(handle) }
+        let columnCount = sqlite3_column_count(handle)
+        let columns = (0..<columnCount).map { index in
+            sqlite3_column_name(handle, index).map { String(cString: $0) } ?? ""
+        }
+        var rows: [[String?]] = []
+        while rows.count < limit {
+            let rc = sqlite3_step(handle)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(rc)"
+                let code: StoreError.Code = rc == SQLITE_READONLY ? .readOnlyQuery : .sqlite
+                throw StoreError(code, "query: \(message)", sql: sql, sqliteCode: rc)
+            }
+            var row: [String?] = []
+            row.reserveCapacity(Int(columnCount))
+            for column in 0..<columnCount {
+                row.append(cell(handle, column))
+            }
+            rows.append(row)
+        }
+        return QueryResult(columns: columns, rows: rows)
+    }
+
+    private static func cell(_ handle: OpaquePointer, _ column: Int32) -> String? {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_NULL:
+            return nil
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(handle, column))
+            guard count > 0, let bytes = sqlite3_column_blob(handle, column) else { return "" }
+            let buffer = UnsafeRawBufferPointer(start: bytes, count: count)
+            let digits = Array("0123456789abcdef".utf8)
+            var hex = [UInt8]()
+            hex.reserveCapacity(count * 2)
+            for byte in buffer {
+                hex.append(digits[Int(byte >> 4)])
+                hex.append(digits[Int(byte & 0x0f)])
+            }
+            return String(decoding: hex, as: UTF8.self)
+        default:
+            // Integers and reals converted by SQLite itself, so they read as SQLite renders them.
+            guard let text = sqlite3_column_text(handle, column) else { return "" }
+            let count = Int(sqlite3_column_bytes(handle, column))
+            return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+        }
+    }
+
+    /// The first keyword of the statement, upper-cased, after whitespace and comments.
+    static func leadingKeyword(_ text: String) -> String {
+        var scalars = Substring(text).unicodeScalars[...]
+        while let first = scalars.first {
+            if first.properties.isWhitespace {
+                scalars = scalars.dropFirst()
+            } else if scalars.starts(with: "--".unicodeScalars) {
+                scalars = scalars.drop(while: { $0 != "\n" })
+            } else if scalars.starts(with: "/*".unicodeScalars) {
+                let rest = scalars.dropFirst(2)
+                if let end = String(rest).range(of: "*/") {
+                    scalars = Substring(String(rest)[end.upperBound...]).unicodeScalars[...]
+                } else {
+                    scalars = scalars.dropFirst(scalars.count)
+                }
+            } else if first == "(" {
+                scalars = scalars.dropFirst()
+            } else {
+                break
+            }
+        }
+        let word = scalars.prefix(while: { $0.isASCII && $0.properties.isAlphabetic })
+        return String(String.UnicodeScalarView(word)).uppercased()
+    }
+}
