@@ -54,16 +54,16 @@ public enum StoreContract {
 
     static func insertsAndReadsBack(_ makeStore: StoreContractCheck.MakeStore) async throws {
         try await withStore(makeStore) { store in
-            try await ensureEqual(try await store.userCount(), 0, "a new store is empty")
+            try await storeEnsureEqual(try await store.userCount(), 0, "a new store is empty")
             let batch = StoreFixtures.batch(0..<60)
             let result = try await store.commit(batch)
-            try await ensureEqual(result, StoreCommitResult(inserted: 60, duplicates: 0), "commit result")
-            try await ensureEqual(try await store.userCount(), 60, "userCount after commit")
+            try await storeEnsureEqual(result, StoreCommitResult(inserted: 60, duplicates: 0), "commit result")
+            try await storeEnsureEqual(try await store.userCount(), 60, "userCount after commit")
             for user in batch.users {
-                try await ensureEqual(try await store.user(id: user.record.id), user.record, "user \(user.record.id)")
+                try await storeEnsureEqual(try await store.user(id: user.record.id), user.record, "user \(user.record.id)")
             }
-            try await ensure(try await store.user(id: StoreFixtures.id(1_000_000)) == nil, "an unknown id reads as nil")
-            try await ensureEqual(try await store.aggregateTotals(.total), ["all": 60], "total aggregate")
+            try await storeEnsure(try await store.user(id: StoreFixtures.id(1_000_000)) == nil, "an unknown id reads as nil")
+            try await storeEnsureEqual(try await store.aggregateTotals(.total), ["all": 60], "total aggregate")
         }
     }
 
@@ -77,13 +77,13 @@ public enum StoreContract {
                 nextOffsets: [0: 20, 1: 20],
                 deadLetteredByRun: [runID: 2]
             )
-            try await ensureEqual(try await store.commit(batch), StoreCommitResult(inserted: 40, duplicates: 0), "first commit")
+            try await storeEnsureEqual(try await store.commit(batch), StoreCommitResult(inserted: 40, duplicates: 0), "first commit")
             let before = try await snapshot(store, group: batch.group, topic: batch.topic)
-            try await ensureEqual(try await store.commit(batch), StoreCommitResult(inserted: 0, duplicates: 40), "replay")
+            try await storeEnsureEqual(try await store.commit(batch), StoreCommitResult(inserted: 0, duplicates: 40), "replay")
             let after = try await snapshot(store, group: batch.group, topic: batch.topic)
-            try await ensureEqual(after, before, "rows, aggregates and offsets after replaying the batch")
+            try await storeEnsureEqual(after, before, "rows, aggregates and offsets after replaying the batch")
             let reports = try await store.runs(limit: 10)
-            try await ensureEqual(
+            try await storeEnsureEqual(
                 reports.first?.processed,
                 RunProcessingStats(stored: 40, duplicates: 40, deadLettered: 4),
                 "run stats count the replay as duplicates (dead letters are counted per commit)"
@@ -113,12 +113,12 @@ public enum StoreContract {
                 nextOffsets: [0: 4],
                 batchID: "userstream/users_created/0:0-4"
             )
-            try await ensureEqual(try await store.commit(batch), StoreCommitResult(inserted: 2, duplicates: 2), "commit result")
-            try await ensureEqual(try await store.userCount(), 2, "rows")
+            try await storeEnsureEqual(try await store.commit(batch), StoreCommitResult(inserted: 2, duplicates: 2), "commit result")
+            try await storeEnsureEqual(try await store.userCount(), 2, "rows")
             var expected = latest
             expected.ingestedAt = first.ingestedAt
-            try await ensureEqual(try await store.user(id: first.id), expected, "latest data wins, first ingestion time kept")
-            try await ensureEqual(try await store.aggregateTotals(.total), ["all": 2], "total aggregate")
+            try await storeEnsureEqual(try await store.user(id: first.id), expected, "latest data wins, first ingestion time kept")
+            try await storeEnsureEqual(try await store.aggregateTotals(.total), ["all": 2], "total aggregate")
         }
     }
 
@@ -135,16 +135,16 @@ public enum StoreContract {
             let others = (100..<110).map(StoreFixtures.user)
             try await store.commit(batch([original] + others, offset: 11))
             try await store.commit(batch([changed], offset: 12))
-            try await ensureEqual(try await store.userCount(), 11, "rows")
+            try await storeEnsureEqual(try await store.userCount(), 11, "rows")
             let expected = Model(records: [changed] + others)
             for dimension in AggregateDimension.allCases {
-                try await ensureEqual(
+                try await storeEnsureEqual(
                     try await store.aggregateTotals(dimension),
                     expected.totals(dimension),
                     "\(dimension.rawValue) totals after the change"
                 )
             }
-            try await ensureEqual(
+            try await storeEnsureEqual(
                 try await store.aggregateTotals(.gender)["female", default: 0],
                 others.filter { $0.gender == "female" }.count,
                 "the changed user left 'female'"
@@ -174,15 +174,15 @@ public enum StoreContract {
                 offset += Int64(size)
                 let result = try await store.commit(batch(users, offset: offset))
                 let inserted = model.apply(users)
-                try await ensureEqual(result.inserted, inserted, "inserted in round \(round)")
-                try await ensureEqual(result.duplicates, users.count - inserted, "duplicates in round \(round)")
+                try await storeEnsureEqual(result.inserted, inserted, "inserted in round \(round)")
+                try await storeEnsureEqual(result.duplicates, users.count - inserted, "duplicates in round \(round)")
             }
-            try await ensureEqual(try await store.userCount(), model.records.count, "rows")
+            try await storeEnsureEqual(try await store.userCount(), model.records.count, "rows")
             for dimension in AggregateDimension.allCases {
-                try await ensureEqual(try await store.aggregateTotals(dimension), model.totals(dimension), "\(dimension.rawValue)")
+                try await storeEnsureEqual(try await store.aggregateTotals(dimension), model.totals(dimension), "\(dimension.rawValue)")
             }
             for id in model.records.keys.sorted().prefix(50) {
-                try await ensureEqual(try await store.user(id: id), model.records[id], "user \(id)")
+                try await storeEnsureEqual(try await store.user(id: id), model.records[id], "user \(id)")
             }
         }
     }
@@ -197,13 +197,13 @@ public enum StoreContract {
             for id in [user.id, garbled.id] {
                 let stored = try await store.user(id: id)
                 let time = stored?.ingestedAt.flatMap { Timestamp.milliseconds(iso8601: $0) }
-                try await ensure(time != nil, "user \(id) is stored with an ingestion time, got \(String(describing: stored?.ingestedAt))")
+                try await storeEnsure(time != nil, "user \(id) is stored with an ingestion time, got \(String(describing: stored?.ingestedAt))")
             }
-            try await ensureEqual(try await store.aggregateTotals(.total), ["all": 2], "both are counted")
+            try await storeEnsureEqual(try await store.aggregateTotals(.total), ["all": 2], "both are counted")
             var changed = user
             changed.gender = user.gender == "male" ? "female" : "male"
             try await store.commit(batch([changed], offset: 3))
-            try await ensureEqual(
+            try await storeEnsureEqual(
                 try await store.aggregateTotals(.gender),
                 Model(records: [changed, garbled]).totals(.gender),
                 "a later change moves the count"
@@ -213,13 +213,13 @@ public enum StoreContract {
 
     static func offsets(_ makeStore: StoreContractCheck.MakeStore) async throws {
         try await withStore(makeStore) { store in
-            try await ensureEqual(try await store.committedOffsets(group: "g1", topic: "users_created"), [:], "nothing committed")
+            try await storeEnsureEqual(try await store.committedOffsets(group: "g1", topic: "users_created"), [:], "nothing committed")
             try await store.commit(StoreFixtures.batch(0..<5, group: "g1", nextOffsets: [0: 10, 1: 5]))
             try await store.commit(StoreFixtures.batch(5..<8, group: "g2", nextOffsets: [0: 3]))
             try await store.commit(StoreFixtures.batch(8..<9, group: "g1", topic: "other", nextOffsets: [0: 7]))
-            try await ensureEqual(try await store.committedOffsets(group: "g1", topic: "users_created"), [0: 10, 1: 5], "g1")
-            try await ensureEqual(try await store.committedOffsets(group: "g2", topic: "users_created"), [0: 3], "g2")
-            try await ensureEqual(try await store.committedOffsets(group: "g1", topic: "other"), [0: 7], "g1/other")
+            try await storeEnsureEqual(try await store.committedOffsets(group: "g1", topic: "users_created"), [0: 10, 1: 5], "g1")
+            try await storeEnsureEqual(try await store.committedOffsets(group: "g2", topic: "users_created"), [0: 3], "g2")
+            try await storeEnsureEqual(try await store.committedOffsets(group: "g1", topic: "other"), [0: 7], "g1/other")
             // A batch of only dead letters still advances its offsets.
             let deadOnly = StoreBatch(
                 group: "g1",
@@ -229,19 +229,19 @@ public enum StoreContract {
                 nextOffsets: [1: 9],
                 batchID: "g1/users_created/1:5-9"
             )
-            try await ensureEqual(try await store.commit(deadOnly), StoreCommitResult(inserted: 0, duplicates: 0), "empty batch")
-            try await ensureEqual(
+            try await storeEnsureEqual(try await store.commit(deadOnly), StoreCommitResult(inserted: 0, duplicates: 0), "empty batch")
+            try await storeEnsureEqual(
                 try await store.committedOffsets(group: "g1", topic: "users_created"),
                 [0: 10, 1: 9],
                 "a later commit advances its partitions only"
             )
-            try await ensureEqual(try await store.committedOffsets(group: "g3", topic: "users_created"), [:], "unknown group")
+            try await storeEnsureEqual(try await store.committedOffsets(group: "g3", topic: "users_created"), [:], "unknown group")
         }
     }
 
     static func runs(_ makeStore: StoreContractCheck.MakeStore) async throws {
         try await withStore(makeStore) { store in
-            try await ensureEqual(try await store.runs(limit: 10), [], "no runs yet")
+            try await storeEnsureEqual(try await store.runs(limit: 10), [], "no runs yet")
             let older = run("scheduled__a", startedAtSecond: 0)
             let middle = run("manual__b", startedAtSecond: 60, trigger: "manual")
             var newest = run("scheduled__c", startedAtSecond: 120)
@@ -261,8 +261,8 @@ public enum StoreContract {
             try await store.commit(StoreFixtures.batch(5..<12, runID: older.runID))
 
             let reports = try await store.runs(limit: 10)
-            try await ensureEqual(reports.map(\.run), [newest, middle, older], "newest first, replaced in place")
-            try await ensureEqual(
+            try await storeEnsureEqual(reports.map(\.run), [newest, middle, older], "newest first, replaced in place")
+            try await storeEnsureEqual(
                 reports.map(\.processed),
                 [
                     RunProcessingStats(stored: 10, duplicates: 0, deadLettered: 2), RunProcessingStats(),
@@ -270,7 +270,7 @@ public enum StoreContract {
                 ],
                 "processed stats per run"
             )
-            try await ensureEqual(try await store.runs(limit: 2).map(\.run.runID), [newest.runID, middle.runID], "limit")
+            try await storeEnsureEqual(try await store.runs(limit: 2).map(\.run.runID), [newest.runID, middle.runID], "limit")
         }
     }
 
@@ -284,9 +284,9 @@ public enum StoreContract {
         try await first.close()
 
         try await withStore(makeStore) { store in
-            try await ensureEqual(try await snapshot(store, group: batch.group, topic: batch.topic), before, "after reopening")
-            try await ensureEqual(try await store.user(id: batch.users[17].record.id), batch.users[17].record, "a user")
-            try await ensureEqual(
+            try await storeEnsureEqual(try await snapshot(store, group: batch.group, topic: batch.topic), before, "after reopening")
+            try await storeEnsureEqual(try await store.user(id: batch.users[17].record.id), batch.users[17].record, "a user")
+            try await storeEnsureEqual(
                 try await store.runs(limit: 5),
                 [JobRunReport(run: savedRun, processed: RunProcessingStats(stored: 30))],
                 "runs"
@@ -299,19 +299,19 @@ public enum StoreContract {
             let batch = StoreFixtures.batch(0..<25)
             try await store.commit(batch)
             let result = try await store.query("SELECT id, first_name FROM spark_streams.created_users", limit: 100)
-            try await ensureEqual(result.columns, ["id", "first_name"], "columns")
-            try await ensureEqual(
+            try await storeEnsureEqual(result.columns, ["id", "first_name"], "columns")
+            try await storeEnsureEqual(
                 Set(result.rows.map { $0.first ?? nil }),
                 Set(batch.users.map { Optional($0.record.id) }),
                 "rows"
             )
             let limited = try await store.query("SELECT id FROM spark_streams.created_users", limit: 10)
-            try await ensureEqual(limited.rows.count, 10, "at most `limit` rows")
+            try await storeEnsureEqual(limited.rows.count, 10, "at most `limit` rows")
             let one = try await store.query(
                 "SELECT email, nat FROM spark_streams.created_users WHERE id = '\(batch.users[3].record.id)'",
                 limit: 10
             )
-            try await ensureEqual(one.rows, [[batch.users[3].record.email, batch.users[3].record.nat]], "text cells")
+            try await storeEnsureEqual(one.rows, [[batch.users[3].record.email, batch.users[3].record.nat]], "text cells")
 
             for statement in [
                 "DELETE FROM spark_streams.created_users",
@@ -325,10 +325,10 @@ public enum StoreContract {
                 } catch {
                     refused = true
                 }
-                try await ensure(refused, "query refuses \(statement)")
+                try await storeEnsure(refused, "query refuses \(statement)")
             }
-            try await ensureEqual(try await store.userCount(), 25, "the table is unchanged")
-            try await ensureEqual(try await store.user(id: batch.users[0].record.id), batch.users[0].record, "the row is unchanged")
+            try await storeEnsureEqual(try await store.userCount(), 25, "the table is unchanged")
+            try await storeEnsureEqual(try await store.user(id: batch.users[0].record.id), batch.users[0].record, "the row is unchanged")
         }
     }
 
@@ -437,7 +437,7 @@ public enum StoreContract {
 }
 
 /// Throws a `StoreContractViolation` unless `condition` holds.
-func ensure(
+func storeEnsure(
     _ condition: @autoclosure () async throws -> Bool,
     _ message: @autoclosure () -> String,
     file: String = #fileID,
@@ -447,7 +447,7 @@ func ensure(
 }
 
 /// Throws a `StoreContractViolation` showing both values unless they are equal.
-func ensureEqual<T: Equatable>(
+func storeEnsureEqual<T: Equatable>(
     _ actual: @autoclosure () async throws -> T,
     _ expected: @autoclosure () async throws -> T,
     _ message: @autoclosure () -> String,

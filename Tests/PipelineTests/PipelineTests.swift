@@ -38,7 +38,7 @@ struct PipelineTests {
     func reconciliation() async throws {
         let harness = try PipelineHarness()
         let path = try Self.replayFile(in: harness.directory.path)
-        let run = try await harness.ingestor(source: try ReplaySource(path: path)).runOnce(trigger: "manual")
+        let run = try await harness.ingestor(source: ReplaySource(path: path)).runOnce(trigger: "manual")
         #expect(run.state == .success)
         #expect(run.usersFetched == 115)
         #expect(run.produced == 114)
@@ -131,7 +131,7 @@ struct PipelineTests {
     @Test("processing twice stores nothing twice; a second group sees every user as a duplicate")
     func replayIsIdempotent() async throws {
         let harness = try PipelineHarness()
-        let run = try await harness.ingestor(source: SyntheticSource(seed: 3, nationalities: nil), count: 3000, batchSize: 500)
+        let run = try await harness.ingestor(source: SyntheticSource(generator: SyntheticUserGenerator(seed: 3)), count: 3000, batchSize: 500)
             .runOnce()
         #expect(run.produced == 3000)
         let first = try await harness.processUntilIdle(maxBatch: 700)
@@ -195,7 +195,7 @@ struct PipelineTests {
     @Test("the scheduler runs right away, then on schedule, and on manual trigger")
     func scheduler() async throws {
         let harness = try PipelineHarness()
-        let ingestor = harness.ingestor(source: SyntheticSource(seed: 11, nationalities: nil), batchSize: 10, duration: .milliseconds(150))
+        let ingestor = harness.ingestor(source: SyntheticSource(generator: SyntheticUserGenerator(seed: 11)), batchSize: 10, duration: .milliseconds(150))
         let scheduler = JobScheduler(ingestor: ingestor, schedule: try CronSchedule(parsing: "@every 1s"), logger: harness.logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await scheduler.run() }

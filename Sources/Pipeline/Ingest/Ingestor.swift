@@ -106,10 +106,15 @@ public struct Ingestor: Sendable {
                 let due = started + .milliseconds(Int64(Double(run.usersFetched) / configuration.usersPerSecond * 1000))
                 let wake = deadline.map { min($0, due) } ?? due
                 if wake > clock.now {
-                    let slept = try? await runUntilStopped(deadline: nil) {
-                        try await Task.sleep(until: wake, clock: .continuous)
+                    let slept: Result<Void, StopReason>?
+                    do {
+                        slept = try await runUntilStopped(deadline: nil) {
+                            try await Task.sleep(until: wake, clock: .continuous)
+                        }
+                    } catch {
+                        slept = nil
                     }
-                    if case .failure(.shutdown) = slept {
+                    if case .failure(.shutdown)? = slept {
                         stopReason = "stopped by shutdown"
                         break loop
                     }

@@ -1,3 +1,5 @@
+import UserStreamCore
+
 /// When the `user_automation` job fires: a five-field cron expression (minute hour day-of-month month
 /// day-of-week, evaluated in UTC), one of the macros `@yearly`, `@monthly`, `@weekly`, `@daily`, `@hourly`, or
 /// `@every <duration>` (e.g. `@every 30s`) for intervals finer than a minute.

@@ -1,7 +1,7 @@
 import ServiceLifecycle
 
 /// Why `runUntilStopped` returned without a value.
-enum StopReason: Sendable, Equatable {
+enum StopReason: Error, Sendable, Equatable {
     case deadline
     case shutdown
 }
@@ -13,15 +13,11 @@ func runUntilStopped<T: Sendable>(
     deadline: ContinuousClock.Instant?,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> Result<T, StopReason>? {
-    enum Outcome: Sendable {
-        case value(T)
-        case stopped(StopReason)
-    }
-    return try await withThrowingTaskGroup(of: Outcome.self) { group in
-        group.addTask { .value(try await operation()) }
+    try await withThrowingTaskGroup(of: StopOutcome<T>.self) { group in
+        group.addTask { StopOutcome<T>.value(try await operation()) }
         group.addTask {
             if let deadline {
-                try await withThrowingTaskGroup(of: StopReason.self) { inner in
+                return try await withThrowingTaskGroup(of: StopReason.self) { inner in
                     inner.addTask {
                         try await Task.sleep(until: deadline, clock: .continuous)
                         return .deadline
@@ -32,11 +28,11 @@ func runUntilStopped<T: Sendable>(
                     }
                     let first = try await inner.next()!
                     inner.cancelAll()
-                    return .stopped(first)
+                    return StopOutcome<T>.stopped(first)
                 }
             } else {
                 try await gracefulShutdown()
-                return .stopped(.shutdown)
+                return StopOutcome<T>.stopped(.shutdown)
             }
         }
         defer { group.cancelAll() }
@@ -50,4 +46,9 @@ func runUntilStopped<T: Sendable>(
         }
         return nil
     }
+}
+
+private enum StopOutcome<T: Sendable>: Sendable {
+    case value(T)
+    case stopped(StopReason)
 }

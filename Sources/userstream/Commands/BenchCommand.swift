@@ -78,7 +78,7 @@ struct BenchCommand: AsyncParsableCommand {
         let ingestor = Ingestor(
             log: log,
             store: store,
-            source: SyntheticSource(seed: 42, nationalities: nil),
+            source: SyntheticSource(generator: SyntheticUserGenerator(seed: 42)),
             configuration: IngestConfiguration(duration: nil, count: users, batchSize: batchSize, usersPerSecond: 0),
             logger: logger
         )
@@ -170,7 +170,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     static func peakRSSBytes() -> Int {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         return Int(usage.ru_maxrss) * 1024
     }
 }

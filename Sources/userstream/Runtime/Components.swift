@@ -34,9 +34,9 @@ enum Components {
             return RandomUserAPISource(configuration: configuration, logger: logger)
         case .synthetic:
             let nats = options.nat.map { $0.split(separator: ",").map { $0.uppercased() } }
-            return SyntheticSource(seed: syntheticSeed(options.seed), nationalities: nats)
+            return SyntheticSource(generator: SyntheticUserGenerator(seed: syntheticSeed(options.seed), nats: nats))
         case .replay(let path):
-            return try ReplaySource(path: path)
+            return ReplaySource(path: path)
         }
     }
 

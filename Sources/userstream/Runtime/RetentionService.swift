@@ -9,8 +9,9 @@ struct RetentionService: Service {
 
     func run() async throws {
         while !Task.isShuttingDownGracefully {
-            do {
-                try await Task.sleep(for: .seconds(60)).cancelOnGracefulShutdownIgnoringResult()
+            // Sleep a minute, waking early on graceful shutdown.
+            for _ in 0..<60 where !Task.isShuttingDownGracefully {
+                do { try await Task.sleep(for: .seconds(1)) } catch { return }
             }
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
             do {
