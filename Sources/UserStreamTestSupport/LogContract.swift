@@ -221,7 +221,9 @@ public enum LogContract {
                 return [TopicPartition(topic: "start", partition: 0): 7]
             }
             let assignment = Set(await consumer.assignment())
-            let expected: Set = [TopicPartition(topic: "start", partition: 0), TopicPartition(topic: "start", partition: 1)]
+            let expected: Set = [
+                TopicPartition(topic: "start", partition: 0), TopicPartition(topic: "start", partition: 1),
+            ]
             try ensure(assignment == expected, "assignment \(assignment)")
             try ensure(asked.calls == 1 && Set(asked.partitions) == expected, "startingOffsets asked \(asked.calls)x")
             let positions = await consumer.positions()
@@ -286,8 +288,14 @@ public enum LogContract {
             )
             try await log.produce((0..<5).map { record("\($0)", partition: 1) }, to: "ranges")
             let offsets = try await log.offsets(of: "ranges")
-            try ensure(offsets[0] == ClosedOffsetRange(earliest: 0, end: 0), "partition 0 \(String(describing: offsets[0]))")
-            try ensure(offsets[1] == ClosedOffsetRange(earliest: 0, end: 5), "partition 1 \(String(describing: offsets[1]))")
+            try ensure(
+                offsets[0] == ClosedOffsetRange(earliest: 0, end: 0),
+                "partition 0 \(String(describing: offsets[0]))"
+            )
+            try ensure(
+                offsets[1] == ClosedOffsetRange(earliest: 0, end: 5),
+                "partition 1 \(String(describing: offsets[1]))"
+            )
         }
     }
 
@@ -356,7 +364,9 @@ public enum LogContract {
         try await withLog(makeLog) { log in
             try await log.createTopic("kept", partitions: 2)
             try await log.produce(
-                (0..<100).map { record("value-\($0)", key: "key-\($0)", headers: [LogHeader(key: "n", string: "\($0)")]) },
+                (0..<100).map {
+                    record("value-\($0)", key: "key-\($0)", headers: [LogHeader(key: "n", string: "\($0)")])
+                },
                 to: "kept"
             )
         }
