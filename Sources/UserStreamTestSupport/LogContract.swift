@@ -16,18 +16,6 @@ public struct ContractViolation: Error, CustomStringConvertible {
     public var description: String { "\(file):\(line): \(message)" }
 }
 
-/// Throws a ``ContractViolation`` unless `condition` holds.
-public func ensure(
-    _ condition: @autoclosure () throws -> Bool,
-    _ message: @autoclosure () -> String,
-    file: StaticString = #fileID,
-    line: UInt = #line
-) throws {
-    guard try condition() else {
-        throw ContractViolation(message: message(), file: "\(file)", line: Int(line))
-    }
-}
-
 /// One check of the ``LogContract``.
 public struct LogContractCheck: Sendable, CustomStringConvertible {
     /// Opens a log. Calling it again (after closing the previous one) must return a log over the same storage.
@@ -54,6 +42,19 @@ public enum LogContract {
     ]
 
     // MARK: - Helpers
+
+    /// Throws a ``ContractViolation`` unless `condition` holds. A member (not a free function) so that calls inside
+    /// the checks never resolve to another module-level `ensure` overload of this target (e.g. an async one).
+    public static func ensure(
+        _ condition: @autoclosure () throws -> Bool,
+        _ message: @autoclosure () -> String,
+        file: StaticString = #fileID,
+        line: UInt = #line
+    ) throws {
+        guard try condition() else {
+            throw ContractViolation(message: message(), file: "\(file)", line: Int(line))
+        }
+    }
 
     /// Now, to the second: records older than a log's retention could be deleted as soon as a segment rolls.
     static let baseTime: Int64 = Timestamp.nowMilliseconds() / 1000 * 1000
