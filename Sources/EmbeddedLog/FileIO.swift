@@ -1,3 +1,5 @@
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NIOCore
 
 /// Thin, `EINTR`-safe wrappers over the system calls the log uses. All of them block: callers run them either briefly
 /// (writes to the page cache, small reads) or on a ``BlockingIOQueue`` (fsync).

@@ -1,10 +1,11 @@
+import Synchronization
+import UserStreamCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Synchronization
-import UserStreamCore
 
 /// Committed consumer-group offsets: one JSON file per group in `<dir>/__consumer_offsets/`, replaced atomically
 /// (temporary file, fsync, rename, directory fsync) on every commit. Commits run in order on one I/O queue.
@@ -98,7 +99,8 @@ final class GroupOffsetStore: Sendable {
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
                 name.unicodeScalars.append(Unicode.Scalar(byte))
             default:
-                name += "%" + String(byte >> 4, radix: 16, uppercase: true)
+                name +=
+                    "%" + String(byte >> 4, radix: 16, uppercase: true)
                     + String(byte & 0x0F, radix: 16, uppercase: true)
             }
         }

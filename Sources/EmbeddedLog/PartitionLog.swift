@@ -1,3 +1,9 @@
+import KafkaWire
+import Logging
+import NIOCore
+import Synchronization
+import UserStreamCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,11 +11,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import KafkaWire
-import Logging
-import NIOCore
-import Synchronization
-import UserStreamCore
 
 /// A batch inside an append buffer.
 struct PendingBatch {
@@ -429,7 +430,8 @@ final class PartitionLog: Sendable {
     /// Reads visible records from `offset` (or the log start, if later), whole batches at a time, until at least
     /// `maxRecords` (the last batch is not cut). Returns them and the offset after the last batch read (past skipped
     /// control batches too).
-    func read(from offset: Int64, maxRecords: Int) throws(EmbeddedLogError) -> (records: [ConsumedRecord], next: Int64) {
+    func read(from offset: Int64, maxRecords: Int) throws(EmbeddedLogError) -> (records: [ConsumedRecord], next: Int64)
+    {
         let plan = try plan(from: offset)
         var records: [ConsumedRecord] = []
         var next = plan.start
@@ -547,4 +549,3 @@ final class PartitionLog: Sendable {
         }
     }
 }
-

@@ -1,3 +1,5 @@
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NIOCore
 
 /// One segment of a partition: `<base offset>.log`, concatenated record batches exactly as the Kafka protocol
 /// carries them, and `<base offset>.index`, a sparse offset index of 8-byte entries (big-endian `UInt32` offset

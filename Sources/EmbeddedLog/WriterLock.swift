@@ -1,3 +1,7 @@
+import NIOCore
+import Synchronization
+import UserStreamCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,9 +9,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NIOCore
-import Synchronization
-import UserStreamCore
 
 /// The single-writer lock of a log directory: an exclusive `flock` on `<dir>/writer.lock`, holding the holder's pid,
 /// command line and start time so that a second writer's error names it.

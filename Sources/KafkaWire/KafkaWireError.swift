@@ -50,7 +50,9 @@ public struct KafkaWireError: Error, Hashable, Sendable, CustomStringConvertible
     public init(_ code: Code, _ message: String, bytes: ByteBuffer? = nil) {
         self.code = code
         self.message = message
-        self.bytes = bytes.map { $0.getSlice(at: $0.readerIndex, length: min($0.readableBytes, Self.maximumContextBytes))! }
+        self.bytes = bytes.map {
+            $0.getSlice(at: $0.readerIndex, length: min($0.readableBytes, Self.maximumContextBytes))!
+        }
     }
 
     public var description: String {

@@ -16,18 +16,6 @@ public struct ContractViolation: Error, CustomStringConvertible {
     public var description: String { "\(file):\(line): \(message)" }
 }
 
-/// Throws a ``ContractViolation`` unless `condition` holds.
-public func ensure(
-    _ condition: @autoclosure () throws -> Bool,
-    _ message: @autoclosure () -> String,
-    file: StaticString = #fileID,
-    line: UInt = #line
-) throws {
-    guard try condition() else {
-        throw ContractViolation(message: message(), file: "\(file)", line: Int(line))
-    }
-}
-
 /// One check of the ``LogContract``.
 public struct LogContractCheck: Sendable, CustomStringConvertible {
     /// Opens a log. Calling it again (after closing the previous one) must return a log over the same storage.
@@ -54,6 +42,19 @@ public enum LogContract {
     ]
 
     // MARK: - Helpers
+
+    /// Throws a ``ContractViolation`` unless `condition` holds. A member (not a free function) so that calls inside
+    /// the checks never resolve to another module-level `ensure` overload of this target (e.g. an async one).
+    public static func ensure(
+        _ condition: @autoclosure () throws -> Bool,
+        _ message: @autoclosure () -> String,
+        file: StaticString = #fileID,
+        line: UInt = #line
+    ) throws {
+        guard try condition() else {
+            throw ContractViolation(message: message(), file: "\(file)", line: Int(line))
+        }
+    }
 
     /// Now, to the second: records older than a log's retention could be deleted as soon as a segment rolls.
     static let baseTime: Int64 = Timestamp.nowMilliseconds() / 1000 * 1000
@@ -221,7 +222,9 @@ public enum LogContract {
                 return [TopicPartition(topic: "start", partition: 0): 7]
             }
             let assignment = Set(await consumer.assignment())
-            let expected: Set = [TopicPartition(topic: "start", partition: 0), TopicPartition(topic: "start", partition: 1)]
+            let expected: Set = [
+                TopicPartition(topic: "start", partition: 0), TopicPartition(topic: "start", partition: 1),
+            ]
             try ensure(assignment == expected, "assignment \(assignment)")
             try ensure(asked.calls == 1 && Set(asked.partitions) == expected, "startingOffsets asked \(asked.calls)x")
             let positions = await consumer.positions()
@@ -286,8 +289,14 @@ public enum LogContract {
             )
             try await log.produce((0..<5).map { record("\($0)", partition: 1) }, to: "ranges")
             let offsets = try await log.offsets(of: "ranges")
-            try ensure(offsets[0] == ClosedOffsetRange(earliest: 0, end: 0), "partition 0 \(String(describing: offsets[0]))")
-            try ensure(offsets[1] == ClosedOffsetRange(earliest: 0, end: 5), "partition 1 \(String(describing: offsets[1]))")
+            try ensure(
+                offsets[0] == ClosedOffsetRange(earliest: 0, end: 0),
+                "partition 0 \(String(describing: offsets[0]))"
+            )
+            try ensure(
+                offsets[1] == ClosedOffsetRange(earliest: 0, end: 5),
+                "partition 1 \(String(describing: offsets[1]))"
+            )
         }
     }
 
@@ -356,7 +365,9 @@ public enum LogContract {
         try await withLog(makeLog) { log in
             try await log.createTopic("kept", partitions: 2)
             try await log.produce(
-                (0..<100).map { record("value-\($0)", key: "key-\($0)", headers: [LogHeader(key: "n", string: "\($0)")]) },
+                (0..<100).map {
+                    record("value-\($0)", key: "key-\($0)", headers: [LogHeader(key: "n", string: "\($0)")])
+                },
                 to: "kept"
             )
         }

@@ -86,9 +86,15 @@ struct EmbeddedLogTests {
         #expect(segments.count > 5, "segments: \(segments)")
         #expect(segments.first == "00000000000000000000.log")
         #expect(try fixture.files("roll", extension: "index").count == segments.count)
+        let firstIndex = fixture.partitionDirectory("roll") + "/00000000000000000000.index"
+        #expect(try fixture.size(of: firstIndex) > 0 && fixture.size(of: firstIndex) % 8 == 0)
         // An offset in an older segment, not at a segment start.
         let target: Int64 = 137
-        let records = try await consumeAll(log, topic: "roll", from: [TopicPartition(topic: "roll", partition: 0): target])
+        let records = try await consumeAll(
+            log,
+            topic: "roll",
+            from: [TopicPartition(topic: "roll", partition: 0): target]
+        )
         #expect(records.first?.offset == target)
         #expect(records.first.map { String(decoding: $0.value!, as: UTF8.self) } == "value-00137")
         #expect(records.count == 400 - Int(target))
@@ -145,6 +151,37 @@ struct EmbeddedLogTests {
     }
 
     @Test
+    func corruptionAtTheTailOfAnOlderSegmentIsFoundAndSkipped() async throws {
+        let fixture = try LogFixture { $0.segmentBytes = 4096 }
+        defer { fixture.remove() }
+        let log = try fixture.open()
+        try await log.createTopic("older", partitions: 1)
+        for index in 0..<100 {
+            try await log.produce([record(String(format: "value-%05d", index))], to: "older")
+        }
+        try await log.close()
+        let segments = try fixture.files("older")
+        #expect(segments.count > 2)
+        let path = fixture.partitionDirectory("older") + "/" + segments[0]
+        let size = try fixture.size(of: path)
+        let nextBase = try #require(Int64(segments[1].dropLast(4)))
+        // Flip a bit in the last byte of the first segment: its last batch fails its CRC.
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        try handle.seek(toOffset: UInt64(size - 1))
+        let byte = try #require(try handle.read(upToCount: 1))
+        try handle.seek(toOffset: UInt64(size - 1))
+        try handle.write(contentsOf: Data([byte[0] ^ 0x01]))
+        try handle.close()
+
+        let reopened = try fixture.open()
+        #expect(try fixture.size(of: path) < size)
+        // The lost batch leaves a gap of one offset; reading goes across it.
+        let offsets = try await consumeAll(reopened, topic: "older").map(\.offset)
+        #expect(offsets == Array(0..<(nextBase - 1)) + Array(nextBase..<100))
+        try await reopened.close()
+    }
+
+    @Test
     func tornTailIsTruncated() async throws {
         let fixture = try LogFixture()
         defer { fixture.remove() }
@@ -190,7 +227,9 @@ struct EmbeddedLogTests {
         #expect(range.earliest > 0)
         let segments = try fixture.files("sized")
         #expect(segments.first == String(format: "%020d.log", range.earliest))
-        let total = try segments.reduce(0) { $0 + (try fixture.size(of: fixture.partitionDirectory("sized") + "/" + $1)) }
+        let total = try segments.reduce(0) {
+            $0 + (try fixture.size(of: fixture.partitionDirectory("sized") + "/" + $1))
+        }
         #expect(total >= 4096 && total <= 4096 + 2 * 2048, "kept \(total) bytes in \(segments.count) segments")
         // A consumer positioned below the earliest offset starts at the earliest.
         let records = try await consumeAll(log, topic: "sized", from: [TopicPartition(topic: "sized", partition: 0): 0])
@@ -216,10 +255,16 @@ struct EmbeddedLogTests {
         let now = Timestamp.nowMilliseconds()
         let old = now - 3 * 24 * 60 * 60 * 1000
         for index in 0..<60 {
-            try await log.produce([record("old-\(index)-" + String(repeating: "x", count: 100), timestamp: old)], to: "aged")
+            try await log.produce(
+                [record("old-\(index)-" + String(repeating: "x", count: 100), timestamp: old)],
+                to: "aged"
+            )
         }
         for index in 0..<60 {
-            try await log.produce([record("new-\(index)-" + String(repeating: "x", count: 100), timestamp: now)], to: "aged")
+            try await log.produce(
+                [record("new-\(index)-" + String(repeating: "x", count: 100), timestamp: now)],
+                to: "aged"
+            )
         }
         try log.enforceRetention()
         let range = try #require(try await log.offsets(of: "aged")[0])
@@ -243,7 +288,9 @@ struct EmbeddedLogTests {
             Issue.record("a second open succeeded")
         } catch let error as EmbeddedLogError {
             #expect(error.code == .locked)
-            #expect(error.message.contains("the log at \(fixture.configuration.directory) is in use by pid \(getpid())"))
+            #expect(
+                error.message.contains("the log at \(fixture.configuration.directory) is in use by pid \(getpid())")
+            )
             #expect(error.message.contains("since 20"))
             #expect(error.message.hasSuffix("stop it or use another --data-dir"))
         }
@@ -284,7 +331,9 @@ struct EmbeddedLogTests {
         let handle = try #require(FileHandle(forWritingAtPath: lockPath))
         try handle.truncate(atOffset: 0)
         try handle.write(
-            contentsOf: Data("pid=\(child.processIdentifier)\ncommand=userstream run\nsince=2026-11-21T00:31:00Z\n".utf8)
+            contentsOf: Data(
+                "pid=\(child.processIdentifier)\ncommand=userstream run\nsince=2026-11-21T00:31:00Z\n".utf8
+            )
         )
         try handle.close()
         var lastError: EmbeddedLogError?
@@ -466,12 +515,18 @@ struct EmbeddedLogTests {
         defer { fixture.remove() }
         let log = try fixture.open()
         for name in ["", ".", "..", "a/b", "spaces here", String(repeating: "t", count: 250), "ünïcode"] {
-            await #expect(throws: EmbeddedLogError.self, "topic \(name)") { try await log.createTopic(name, partitions: 1) }
+            await #expect(throws: EmbeddedLogError.self, "topic \(name)") {
+                try await log.createTopic(name, partitions: 1)
+            }
         }
         try await log.createTopic("users_created.dlq-v2", partitions: 2)
-        await #expect(throws: EmbeddedLogError.self) { try await log.produce([record("x", partition: 2)], to: "users_created.dlq-v2") }
+        await #expect(throws: EmbeddedLogError.self) {
+            try await log.produce([record("x", partition: 2)], to: "users_created.dlq-v2")
+        }
         try await log.close()
-        await #expect(throws: EmbeddedLogError.self) { try await log.produce([record("x")], to: "users_created.dlq-v2") }
+        await #expect(throws: EmbeddedLogError.self) {
+            try await log.produce([record("x")], to: "users_created.dlq-v2")
+        }
         // Topic names with dashes and dots survive a reopen.
         let reopened = try fixture.open()
         #expect(try await reopened.partitionCount(of: "users_created.dlq-v2") == 2)
@@ -487,7 +542,9 @@ struct EmbeddedLogTests {
         try await log.produce([record("one", key: "k"), record("two")], to: "disk")
         try await log.produce([record("three")], to: "disk")
         try await log.close()
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: fixture.partitionDirectory("disk") + "/00000000000000000000.log"))
+        let bytes = try Data(
+            contentsOf: URL(fileURLWithPath: fixture.partitionDirectory("disk") + "/00000000000000000000.log")
+        )
         var buffer = ByteBuffer(bytes: bytes)
         let first = try #require(try buffer.readKafkaRecordBatch())
         let second = try #require(try buffer.readKafkaRecordBatch())
