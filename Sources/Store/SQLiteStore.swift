@@ -106,7 +106,8 @@ public final class SQLiteStore: UserStore {
     ///   append + fsync of the WAL. Persistent in the file.
     /// - `synchronous = FULL` on both schemas: a committed batch survives power loss (NORMAL could lose the last
     ///   commits, and the offsets stored with them would then skip nothing but the rows would be gone).
-    /// - `cache_size = -cacheSizeKiB` per schema: the random-order id index stays cached as the table grows.
+    /// - `cache_size = -cacheSizeKiB` per schema on the writer: the random-order id index stays cached as the table
+    ///   grows (readers: at most 16 MiB).
     /// - `temp_store = MEMORY`: sorts and temporary b-trees of ad-hoc queries stay off the disk.
     /// - `wal_autocheckpoint = walAutocheckpointPages`: checkpoint (two more fsyncs) every few batches, not every one.
     /// - page size stays at SQLite's 4 KiB: a random insert into the id index dirties one leaf page, which is then
@@ -125,6 +126,8 @@ public final class SQLiteStore: UserStore {
         let autocheckpoint = configuration.walAutocheckpointPages
         grdb.prepareDatabase { db in
             try db.execute(sql: "ATTACH DATABASE ? AS \"\(keyspace)\"", arguments: [keyspacePath])
+            // Readers (up to four) get at most 16 MiB per schema: their working set is a query's, not the index's.
+            let cacheSize = db.configuration.readonly ? max(cacheSize, -16_384) : cacheSize
             try db.execute(
                 sql: """
                     PRAGMA main.cache_size = \(cacheSize);
