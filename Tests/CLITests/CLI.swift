@@ -108,7 +108,8 @@ enum CLI {
     static func scalar(_ sql: String, dataDir: String) async throws -> String {
         let output = try await run(["query", sql, "--format", "csv", "--data-dir", dataDir])
         #expect(output.status == 0, "query failed: \(output.stderr)")
-        let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: true)
+        let lines = output.stdout.split(whereSeparator: \.isNewline)
+        if lines.count < 2 { Issue.record("query printed no value: stdout=\(output.stdout) stderr=\(output.stderr)") }
         return lines.count >= 2 ? String(lines[1]) : ""
     }
 }

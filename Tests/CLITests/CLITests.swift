@@ -6,13 +6,15 @@ import UserStreamTestSupport
 struct CLITests {
     @Test("--help shows every default and its environment twin")
     func help() async throws {
-        let output = try await CLI.run(["ingest", "--help"])
+        var output = try await CLI.run(["ingest", "--help"])
+        output.stdout = output.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(output.status == 0)
         #expect(output.stdout.contains("--batch-size"))
         #expect(output.stdout.contains("(default: 100)"))
         #expect(output.stdout.contains("USERSTREAM_BATCH_SIZE"))
         #expect(output.stdout.contains("(default: ./userstream-data)"))
-        let run = try await CLI.run(["run", "--help"])
+        var run = try await CLI.run(["run", "--help"])
+        run.stdout = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(run.stdout.contains("(default: * * * * *)"))
         #expect(run.stdout.contains("(default: 60s)"))
     }
