@@ -96,14 +96,44 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "UserStreamCoreTests", dependencies: ["UserStreamCore", "UserStreamTestSupport"]),
-        .testTarget(name: "KafkaWireTests", dependencies: ["KafkaWire"]),
-        .testTarget(name: "EmbeddedLogTests", dependencies: ["EmbeddedLog", "UserStreamTestSupport"]),
-        .testTarget(name: "RandomUserTests", dependencies: ["RandomUser", "UserStreamTestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "UserStreamTestSupport"]),
+        .testTarget(
+            name: "UserStreamCoreTests",
+            dependencies: ["UserStreamCore"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "KafkaWireTests",
+            dependencies: ["KafkaWire", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "EmbeddedLogTests",
+            dependencies: [
+                "EmbeddedLog", "KafkaWire", "UserStreamCore", "UserStreamTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "RandomUserTests",
+            dependencies: [
+                "RandomUser", "UserStreamCore", "UserStreamTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: [
+                "Store", "UserStreamCore", "UserStreamTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "EmbeddedLog", "Store", "RandomUser", "UserStreamTestSupport"]
+            dependencies: [
+                "Pipeline", "EmbeddedLog", "Store", "RandomUser", "UserStreamCore", "UserStreamTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "CLITests", dependencies: ["UserStreamTestSupport"]),
     ]
