@@ -27,12 +27,9 @@ public final class ReplaySource: UserSource {
     private let state = Mutex(State())
     private let nowMilliseconds: Int64
 
-    /// - Parameter path: the file to replay; read on the first `nextBatch`.
-    /// - Throws: `UserSourceError(.unreadable)` if the file does not exist or cannot be read.
-    public init(path: String, nowMilliseconds: Int64 = Timestamp.nowMilliseconds()) throws {
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw UserSourceError(code: .unreadable, message: "cannot read replay file \(path)")
-        }
+    /// - Parameter path: the file to replay; read on the first `nextBatch`, which throws
+    ///   `UserSourceError(.unreadable)` if it cannot be read.
+    public init(path: String, nowMilliseconds: Int64 = Timestamp.nowMilliseconds()) {
         self.path = path
         self.nowMilliseconds = nowMilliseconds
     }
