@@ -260,7 +260,13 @@ private final class RequestHandler: ChannelInboundHandler {
                 headers.append(("Content-Type", "text/plain"))
             }
             if let retryAfter { headers.append(("Retry-After", retryAfter)) }
-            respond(context: context, status: HTTPResponseStatus(statusCode: code), headers: headers, body: Array(text.utf8), keepAlive: keepAlive)
+            respond(
+                context: context,
+                status: HTTPResponseStatus(statusCode: code),
+                headers: headers,
+                body: Array(text.utf8),
+                keepAlive: keepAlive
+            )
         case .delay(let seconds)?:
             let (status, headers, body) = server.normalResponse(request)
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -290,7 +296,13 @@ private final class RequestHandler: ChannelInboundHandler {
             let prefix = Array(body.prefix(max(1, body.count * 2 / 3)))
             respond(context: context, status: .ok, headers: headers, body: prefix, keepAlive: false)
         case .custom(let code, let headers, let body)?:
-            respond(context: context, status: HTTPResponseStatus(statusCode: code), headers: headers, body: body, keepAlive: keepAlive)
+            respond(
+                context: context,
+                status: HTTPResponseStatus(statusCode: code),
+                headers: headers,
+                body: body,
+                keepAlive: keepAlive
+            )
         }
     }
 

@@ -127,11 +127,31 @@ struct RandomUserAPISourceTests {
     @Test func timeoutsAreRetried() async throws {
         try await Self.withServer { server in
             server.enqueue(.delay(seconds: 1.5))
-            let source = RandomUserAPISource(configuration: Self.configuration(server, requestTimeout: .milliseconds(300)))
+            let source = RandomUserAPISource(
+                configuration: Self.configuration(server, requestTimeout: .milliseconds(300))
+            )
             let batch = try #require(try await source.nextBatch(maxUsers: 3))
             #expect(batch.users.count == 3)
             #expect(batch.errors == ["timeout": 1])
             #expect(batch.requests == 2)
+        }
+    }
+
+    @Test func aDelayedResponseDoesNotBlockOtherConnections() async throws {
+        try await Self.withServer { server in
+            server.enqueue(.delay(seconds: 2.0))
+            let slow = RandomUserAPISource(configuration: Self.configuration(server))
+            let fast = RandomUserAPISource(configuration: Self.configuration(server))
+            let slowTask = Task { try await slow.nextBatch(maxUsers: 1) }
+            let deadline = ContinuousClock.now + .seconds(5)
+            while server.requestCount == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let start = ContinuousClock.now
+            let batch = try #require(try await fast.nextBatch(maxUsers: 2))
+            #expect(batch.users.count == 2)
+            #expect(ContinuousClock.now - start < .milliseconds(1500))
+            #expect(try await slowTask.value?.users.count == 1)
         }
     }
 
@@ -247,7 +267,9 @@ struct RandomUserAPISourceTests {
             let task = Task { try await source.nextBatch(maxUsers: 1) }
             // Wait for the first request to arrive, then cancel while the source sleeps 60 s.
             let deadline = ContinuousClock.now + .seconds(5)
-            while server.requestCount == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            while server.requestCount == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             try await Task.sleep(for: .milliseconds(100))
             let cancelledAt = ContinuousClock.now
             task.cancel()

@@ -47,7 +47,10 @@ struct ReplaySourceTests {
         let arrayBatches = try await Self.drain(ReplaySource(path: try Self.file(array)), batch: 100)
         #expect(Self.profiles(arrayBatches) == Self.users)
 
-        let single = try await Self.drain(ReplaySource(path: try Self.file(Self.users[0].apiJSONBytes())), batch: 100)
+        let single = try await Self.drain(
+            ReplaySource(path: try Self.file(Self.users[0].apiJSONBytes())),
+            batch: 100
+        )
         #expect(Self.profiles(single) == [Self.users[0]])
     }
 
@@ -57,14 +60,18 @@ struct ReplaySourceTests {
         lines += Self.users[2].apiJSONBytes() + [0x0D, 0x0A]
         lines += Array("\n".utf8)
         lines += Array(#"{"gender":"male","name":{"#.utf8) + [0x0A]
-        lines += Array("[".utf8) + Self.users[3].apiJSONBytes() + Array(",".utf8) + Self.users[4].apiJSONBytes() + Array("]\n".utf8)
+        lines +=
+            Array("[".utf8) + Self.users[3].apiJSONBytes() + Array(",".utf8) + Self.users[4].apiJSONBytes()
+            + Array("]\n".utf8)
         lines += Array(#"{"error":"Uh oh"}"#.utf8) + [0x0A]
         lines += Array(#"[{"gender":"female"}]"#.utf8)
         let batches = try await Self.drain(ReplaySource(path: try Self.file(lines)), batch: 2)
         let all = Array(batches.joined())
         #expect(all.count == 8)
         #expect(Self.profiles(batches) == Array(Self.users[0..<5]))
-        let rejected = all.compactMap { if case .rejected(let raw, let reason) = $0 { return (raw, reason) } else { return nil } }
+        let rejected = all.compactMap {
+            if case .rejected(let raw, let reason) = $0 { return (raw, reason) } else { return nil }
+        }
         #expect(rejected.count == 3)
         #expect(rejected[0].1.hasPrefix("line 4: malformed JSON: truncated"))
         #expect(rejected[0].0 == Array(#"{"gender":"male","name":{"#.utf8))
@@ -90,7 +97,7 @@ struct ReplaySourceTests {
             Issue.record("expected an error")
         } catch let error as UserSourceError {
             #expect(error.code == .unreadable)
+            #expect(error.message.contains("/nonexistent/replay.json"))
         }
     }
 }
-

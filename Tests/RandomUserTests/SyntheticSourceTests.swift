@@ -95,7 +95,11 @@ struct SyntheticSourceTests {
             if user.nat != "CH" { #expect(["Mr", "Miss", "Mrs", "Ms"].contains(user.name.title)) }
         }
         let iranian = try #require(users.first { $0.nat == "IR" })
-        #expect(iranian.name.first.unicodeScalars.allSatisfy { $0.value >= 0x600 && $0.value <= 0x6FF || $0.value == 0x200C })
+        #expect(
+            iranian.name.first.unicodeScalars.allSatisfy {
+                $0.value >= 0x600 && $0.value <= 0x6FF || $0.value == 0x200C
+            }
+        )
         #expect(iranian.id == .init(name: "", value: nil))
     }
 
@@ -104,7 +108,9 @@ struct SyntheticSourceTests {
         func shape(_ text: String) -> String {
             String(text.map { $0.isASCII && $0.isNumber ? "0" : ($0.isASCII && $0.isLetter ? "L" : $0) })
         }
-        return (shape(user.location.postcode.description), shape(user.phone), shape(user.cell), shape(user.id.value ?? ""))
+        return (
+            shape(user.location.postcode.description), shape(user.phone), shape(user.cell), shape(user.id.value ?? "")
+        )
     }
 
     @Test func onlyTheRequestedNationalities() {
@@ -116,12 +122,17 @@ struct SyntheticSourceTests {
     }
 
     @Test func sourceIsNeverExhausted() async throws {
-        let source = SyntheticSource(seed: 5)
+        let source = SyntheticSource(seed: 5, nationalities: ["no", "IR"])
         #expect(source.name == "synthetic")
         for _ in 0..<3 {
             let batch = try #require(try await source.nextBatch(maxUsers: 500))
             #expect(batch.users.count == 500)
             #expect(batch.requests == 0)
+            #expect(
+                batch.users.allSatisfy {
+                    if case .user(let user) = $0 { ["NO", "IR"].contains(user.nat) } else { false }
+                }
+            )
         }
     }
 }

@@ -4,7 +4,9 @@ import UserStreamCore
 /// The randomuser sample bodies, copied from `../shared/specs/randomuser/samples/` into `Fixtures/` so that a fresh
 /// clone has them.
 enum Fixtures {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fixtures"
+    )
 
     static let allNats = "v1.4-111-users-all-nats.json"
     static let singleBR = "v1.4-single-BR.json"

@@ -7,8 +7,13 @@ struct JSONValueTests {
         let text = #"{"b":1.50,"a":[true,false,null,"x\u00e9\n",-0,1e-5],"c":{},"b":2}"#
         let value = try JSONValue(parsing: Array(text.utf8))
         #expect(value["b"] == .number("2"))
-        #expect(value["a"] == .array([.bool(true), .bool(false), .null, .string("xé\n"), .number("-0"), .number("1e-5")]))
-        #expect(String(decoding: value.jsonBytes(), as: UTF8.self) == #"{"b":1.50,"a":[true,false,null,"xé\n",-0,1e-5],"c":{},"b":2}"#)
+        #expect(
+            value["a"] == .array([.bool(true), .bool(false), .null, .string("xé\n"), .number("-0"), .number("1e-5")])
+        )
+        #expect(
+            String(decoding: value.jsonBytes(), as: UTF8.self)
+                == #"{"b":1.50,"a":[true,false,null,"xé\n",-0,1e-5],"c":{},"b":2}"#
+        )
     }
 
     @Test func reportsWhereItFailed() {

@@ -27,7 +27,9 @@ struct RandomUserDecodingTests {
         ]
         #expect(counts == expected)
         #expect(Set(counts.keys) == Set(RandomUserNationality.codes))
-        let stringPostcodes = profiles.filter { if case .text = $0.location.postcode { return true } else { return false } }
+        let stringPostcodes = profiles.filter {
+            if case .text = $0.location.postcode { return true } else { return false }
+        }
         #expect(stringPostcodes.count == 22)
         #expect(Set(stringPostcodes.map(\.nat)) == ["CA", "GB", "NL", "NO"])
         let nullIDs = profiles.filter { $0.id.value == nil }
@@ -251,8 +253,10 @@ struct RandomUserDecodingTests {
         #expect(decoded.info == .init(seed: "abc", results: 111, page: 2, version: "1.4"))
         // Key order as the API's.
         let single = String(decoding: profiles[0].apiJSONBytes(), as: UTF8.self)
-        let keys = ["\"gender\"", "\"name\"", "\"location\"", "\"email\"", "\"login\"", "\"dob\"", "\"registered\"",
-                    "\"phone\"", "\"cell\"", "\"id\"", "\"picture\"", "\"nat\""]
+        let keys = [
+            "\"gender\"", "\"name\"", "\"location\"", "\"email\"", "\"login\"", "\"dob\"", "\"registered\"",
+            "\"phone\"", "\"cell\"", "\"id\"", "\"picture\"", "\"nat\"",
+        ]
         let positions = keys.map { single.range(of: $0)!.lowerBound }
         #expect(positions == positions.sorted())
     }

@@ -89,7 +89,8 @@ struct UserRecordJSONTests {
         #expect(foundation?["first_name"] as? String == record.firstName)
     }
 
-    static let minimal = #"{"id":"4bbbf423-b3dd-409f-b35b-53957fc1b362","first_name":"A","last_name":"B","gender":"male","address":"1 X, Y, Z, W","post_code":"1","email":"a@b.co","username":"u","dob":"1990-01-01T00:00:00.000Z","registered_date":"2010-01-01T00:00:00.000Z","phone":"1","picture":"p"}"#
+    static let minimal =
+        #"{"id":"4bbbf423-b3dd-409f-b35b-53957fc1b362","first_name":"A","last_name":"B","gender":"male","address":"1 X, Y, Z, W","post_code":"1","email":"a@b.co","username":"u","dob":"1990-01-01T00:00:00.000Z","registered_date":"2010-01-01T00:00:00.000Z","phone":"1","picture":"p"}"#
 
     func decode(_ text: String) throws(UserRecordDecodingError) -> UserRecord {
         try UserRecord(jsonBytes: Array(text.utf8))
@@ -137,7 +138,8 @@ struct UserRecordJSONTests {
     @Test func skipsUnknownKeysOfAnyTypeAndLastDuplicateWins() throws {
         let text = Self.minimal.replacingOccurrences(
             of: #""gender":"male","#,
-            with: #""gender":"male","extra":{"a":[1,2.5e3,{"b":null,"c":[true,false,"x\"y"]}],"d":{}},"n":-0.5,"t":true,"gender":"female","z":[],"#
+            with:
+                #""gender":"male","extra":{"a":[1,2.5e3,{"b":null,"c":[true,false,"x\"y"]}],"d":{}},"n":-0.5,"t":true,"gender":"female","z":[],"#
         )
         let record = try decode(text)
         #expect(record.gender == "female")
@@ -146,7 +148,10 @@ struct UserRecordJSONTests {
 
     @Test func numbersAsStringsAndStringsAsNumbers() throws {
         let text = Self.minimal.replacingOccurrences(of: #""post_code":"1""#, with: #""post_code":32158"#)
-            .replacingOccurrences(of: #""picture":"p""#, with: #""picture":"p","age":"64","latitude":"-78.1478","longitude":-175.9694e0,"nat":null,"cell":null"#)
+            .replacingOccurrences(
+                of: #""picture":"p""#,
+                with: #""picture":"p","age":"64","latitude":"-78.1478","longitude":-175.9694e0,"nat":null,"cell":null"#
+            )
         let record = try decode(text)
         #expect(record.postCode == "32158")
         #expect(record.age == 64)
@@ -154,10 +159,23 @@ struct UserRecordJSONTests {
         #expect(record.longitude == -175.9694)
         #expect(record.nat == nil && record.cell == nil)
 
-        #expect(failure(Self.minimal.replacingOccurrences(of: #""picture":"p""#, with: #""picture":"p","age":1.5"#))?.reason == "age: expected integer, got 1.5")
-        #expect(failure(Self.minimal.replacingOccurrences(of: #""picture":"p""#, with: #""picture":"p","age":{}"#))?.reason == "age: expected integer or numeric string, got object")
-        #expect(failure(Self.minimal.replacingOccurrences(of: #""picture":"p""#, with: #""picture":"p","latitude":"north""#))?.reason == #"latitude: expected number, got "north""#)
-        #expect(failure(Self.minimal.replacingOccurrences(of: #""first_name":"A""#, with: #""first_name":5"#))?.reason == "first_name: expected string, got number")
+        #expect(
+            failure(Self.minimal.replacingOccurrences(of: #""picture":"p""#, with: #""picture":"p","age":1.5"#))?.reason
+                == "age: expected integer, got 1.5"
+        )
+        #expect(
+            failure(Self.minimal.replacingOccurrences(of: #""picture":"p""#, with: #""picture":"p","age":{}"#))?.reason
+                == "age: expected integer or numeric string, got object"
+        )
+        #expect(
+            failure(
+                Self.minimal.replacingOccurrences(of: #""picture":"p""#, with: #""picture":"p","latitude":"north""#)
+            )?.reason == #"latitude: expected number, got "north""#
+        )
+        #expect(
+            failure(Self.minimal.replacingOccurrences(of: #""first_name":"A""#, with: #""first_name":5"#))?.reason
+                == "first_name: expected string, got number"
+        )
     }
 
     @Test func missingRequiredFieldIsNamed() throws {
@@ -185,16 +203,26 @@ struct UserRecordJSONTests {
         #expect(failure("\"x\"")?.code == .notAnObject)
         #expect(failure("{\"id\" 1}")?.code == .malformed)
         #expect(failure(Self.minimal + "x")?.code == .malformed)
-        #expect(failure(Self.minimal.replacingOccurrences(of: "\"post_code\":\"1\"", with: "\"post_code\":01"))?.code == .malformed)
+        #expect(
+            failure(Self.minimal.replacingOccurrences(of: "\"post_code\":\"1\"", with: "\"post_code\":01"))?.code
+                == .malformed
+        )
 
-        let oversized = Self.minimal.replacingOccurrences(of: #""picture":"p""#, with: "\"picture\":\"\(String(repeating: "x", count: 70_000))\"")
+        let oversized = Self.minimal.replacingOccurrences(
+            of: #""picture":"p""#,
+            with: "\"picture\":\"\(String(repeating: "x", count: 70_000))\""
+        )
         #expect(failure(oversized)?.code == .tooLarge)
 
         let deep = String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
         let nested = Self.minimal.replacingOccurrences(of: #""picture":"p""#, with: "\"picture\":\"p\",\"x\":\(deep)")
         #expect(failure(nested)?.code == .tooDeep)
         let shallow = String(repeating: "[", count: 20) + String(repeating: "]", count: 20)
-        #expect(failure(Self.minimal.replacingOccurrences(of: #""picture":"p""#, with: "\"picture\":\"p\",\"x\":\(shallow)")) == nil)
+        #expect(
+            failure(
+                Self.minimal.replacingOccurrences(of: #""picture":"p""#, with: "\"picture\":\"p\",\"x\":\(shallow)")
+            ) == nil
+        )
 
         // Invalid UTF-8 inside a string.
         var invalid = Array(Self.minimal.utf8)

@@ -16,8 +16,16 @@ struct UserRecordValidationTests {
 
     @Test func aGoodRecordPasses() throws {
         try UserRecordJSONTests.full.validate()
-        #expect(failure { $0.address = ""; $0.phone = ""; $0.postCode = "" } == nil)
-        #expect(failure { $0.ingestedAt = nil; $0.age = nil; $0.latitude = nil } == nil)
+        #expect(
+            failure {
+                $0.address = ""; $0.phone = ""; $0.postCode = ""
+            } == nil
+        )
+        #expect(
+            failure {
+                $0.ingestedAt = nil; $0.age = nil; $0.latitude = nil
+            } == nil
+        )
     }
 
     @Test func idMustBeACanonicalLowerCaseUUID() {
@@ -47,7 +55,9 @@ struct UserRecordValidationTests {
         #expect(error?.reason == "\(field): empty")
     }
 
-    @Test(arguments: ["plain", "a@b", "a@.com", "@b.com", "a b@c.com", "a@b.com.", "a@@b.com", "a@b@c.com", "a@b..com\t"])
+    @Test(arguments: [
+        "plain", "a@b", "a@.com", "@b.com", "a b@c.com", "a@b.com.", "a@@b.com", "a@b@c.com", "a@b..com\t",
+    ])
     func emailMustBeWellFormed(email: String) {
         #expect(failure { $0.email = email }?.code == .invalidEmail)
     }

@@ -74,13 +74,21 @@ public final class RandomUserAPISource: UserSource {
             do {
                 try await configuration.budget.acquire(count)
             } catch {
-                throw UserSourceError(code: .cancelled, message: "cancelled while waiting for the request budget", requests: requests, errors: errors)
+                throw UserSourceError(
+                    code: .cancelled,
+                    message: "cancelled while waiting for the request budget",
+                    requests: requests,
+                    errors: errors
+                )
             }
             if Task.isCancelled {
                 throw UserSourceError(code: .cancelled, message: "cancelled", requests: requests, errors: errors)
             }
             requests += 1
-            logger.debug("randomuser request", metadata: ["randomuser.attempt": "\(attempt)", "randomuser.results": "\(count)"])
+            logger.debug(
+                "randomuser request",
+                metadata: ["randomuser.attempt": "\(attempt)", "randomuser.results": "\(count)"]
+            )
             let started = ContinuousClock.now
             switch await attemptRequest(url: url) {
             case .success(let users):
@@ -95,15 +103,26 @@ public final class RandomUserAPISource: UserSource {
                 return SourceBatch(users: users, requests: requests, errors: errors)
             case .fail(let code, let kind, let message):
                 errors[kind, default: 0] += 1
-                logger.warning("randomuser request failed, not retried", metadata: ["randomuser.error.kind": "\(kind)", "randomuser.error": "\(message)"])
+                logger.warning(
+                    "randomuser request failed, not retried",
+                    metadata: ["randomuser.error.kind": "\(kind)", "randomuser.error": "\(message)"]
+                )
                 throw UserSourceError(code: code, message: message, requests: requests, errors: errors)
             case .retry(let kind, let message, let after):
                 errors[kind, default: 0] += 1
                 if Task.isCancelled {
-                    throw UserSourceError(code: .cancelled, message: "cancelled after \(kind): \(message)", requests: requests, errors: errors)
+                    throw UserSourceError(
+                        code: .cancelled,
+                        message: "cancelled after \(kind): \(message)",
+                        requests: requests,
+                        errors: errors
+                    )
                 }
                 guard attempt < attempts else {
-                    logger.warning("randomuser retries exhausted", metadata: ["randomuser.error.kind": "\(kind)", "randomuser.requests": "\(requests)"])
+                    logger.warning(
+                        "randomuser retries exhausted",
+                        metadata: ["randomuser.error.kind": "\(kind)", "randomuser.requests": "\(requests)"]
+                    )
                     throw UserSourceError(
                         code: .retriesExhausted,
                         message: "gave up after \(requests) requests; last error \(kind): \(message)",
@@ -124,7 +143,12 @@ public final class RandomUserAPISource: UserSource {
                 do {
                     try await Task.sleep(for: delay)
                 } catch {
-                    throw UserSourceError(code: .cancelled, message: "cancelled during backoff after \(kind)", requests: requests, errors: errors)
+                    throw UserSourceError(
+                        code: .cancelled,
+                        message: "cancelled during backoff after \(kind)",
+                        requests: requests,
+                        errors: errors
+                    )
                 }
             }
         }
@@ -189,7 +213,11 @@ public final class RandomUserAPISource: UserSource {
                 return .retry(kind: ErrorKind.connection, message: "\(error)", after: nil)
             }
         } catch is NIOTooManyBytesError {
-            return .retry(kind: ErrorKind.malformedJSON, message: "body larger than \(configuration.maxResponseBytes) bytes", after: nil)
+            return .retry(
+                kind: ErrorKind.malformedJSON,
+                message: "body larger than \(configuration.maxResponseBytes) bytes",
+                after: nil
+            )
         } catch {
             return .retry(kind: ErrorKind.connection, message: "\(error)", after: nil)
         }
@@ -214,12 +242,17 @@ public final class RandomUserAPISource: UserSource {
             return .retry(kind: ErrorKind.http5xx, message: "HTTP \(status.code): \(Self.snippet(bytes))", after: nil)
         case 400..<500:
             if Self.errorBody(bytes) == .errorBody {
-                return .retry(kind: ErrorKind.errorBody, message: "HTTP \(status.code): \(Self.snippet(bytes))", after: nil)
+                return .retry(
+                    kind: ErrorKind.errorBody,
+                    message: "HTTP \(status.code): \(Self.snippet(bytes))",
+                    after: nil
+                )
             }
             return .fail(
                 .invalidConfiguration,
                 kind: ErrorKind.http4xx,
-                message: "HTTP \(status.code) \(status.reasonPhrase) from \(url): check apiURL and parameters (\(Self.snippet(bytes)))"
+                message:
+                    "HTTP \(status.code) \(status.reasonPhrase) from \(url): check apiURL and parameters (\(Self.snippet(bytes)))"
             )
         default:
             return .retry(kind: ErrorKind.connection, message: "unexpected HTTP \(status.code)", after: nil)

@@ -3,7 +3,11 @@ import UserStreamCore
 /// Parses an HTTP `Retry-After` value (RFC 9110 §10.2.3): delay-seconds or an HTTP-date
 /// (`Sun, 06 Nov 1994 08:49:37 GMT`), into a delay bounded by `0 ... maximum`.
 enum RetryAfter {
-    static func delay(_ value: String, nowMilliseconds: Int64 = Timestamp.nowMilliseconds(), maximum: Duration) -> Duration? {
+    static func delay(
+        _ value: String,
+        nowMilliseconds: Int64 = Timestamp.nowMilliseconds(),
+        maximum: Duration
+    ) -> Duration? {
         let text = value.trimmingBlanks(" \t")
         if let seconds = Int(text) {
             return min(.seconds(max(0, seconds)), maximum)

@@ -27,7 +27,8 @@ public final class ReplaySource: UserSource {
     private let state = Mutex(State())
     private let nowMilliseconds: Int64
 
-    /// - Parameter path: the file to replay; read on the first `nextBatch`.
+    /// - Parameter path: the file to replay; read on the first `nextBatch`, which throws
+    ///   `UserSourceError(.unreadable)` if it cannot be read.
     public init(path: String, nowMilliseconds: Int64 = Timestamp.nowMilliseconds()) {
         self.path = path
         self.nowMilliseconds = nowMilliseconds
@@ -42,7 +43,10 @@ public final class ReplaySource: UserSource {
                 let data = try Data(contentsOf: URL(fileURLWithPath: path))
                 bytes = [UInt8](data)
             } catch {
-                throw UserSourceError(code: .unreadable, message: "cannot read replay file \(path): \(error.localizedDescription)")
+                throw UserSourceError(
+                    code: .unreadable,
+                    message: "cannot read replay file \(path): \(error.localizedDescription)"
+                )
             }
             let initial = Self.load(bytes, nowMilliseconds: nowMilliseconds)
             state.withLock { state in
@@ -96,9 +100,16 @@ public final class ReplaySource: UserSource {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             do {
                 let document = try JSONValue(parsing: line, maxBytes: Int.max)
-                state.pending = users(from: document, location: "line \(state.lineNumber)", raw: Array(line), nowMilliseconds: nowMilliseconds)
+                state.pending = users(
+                    from: document,
+                    location: "line \(state.lineNumber)",
+                    raw: Array(line),
+                    nowMilliseconds: nowMilliseconds
+                )
             } catch {
-                state.pending = [.rejected(raw: Array(line), reason: "line \(state.lineNumber): malformed JSON: \(error.message)")]
+                state.pending = [
+                    .rejected(raw: Array(line), reason: "line \(state.lineNumber): malformed JSON: \(error.message)")
+                ]
             }
             if state.lineStart >= bytes.count { state.linesDone = true }
             return
@@ -106,10 +117,19 @@ public final class ReplaySource: UserSource {
         state.linesDone = true
     }
 
-    private static func users(from document: JSONValue, location: String?, raw: [UInt8], nowMilliseconds: Int64) -> [SourcedUser] {
+    private static func users(
+        from document: JSONValue,
+        location: String?,
+        raw: [UInt8],
+        nowMilliseconds: Int64
+    ) -> [SourcedUser] {
         let prefix = location.map { "\($0): " } ?? ""
         do {
-            let response = try RandomUserResponse.decode(document, acceptingBareUsers: true, nowMilliseconds: nowMilliseconds)
+            let response = try RandomUserResponse.decode(
+                document,
+                acceptingBareUsers: true,
+                nowMilliseconds: nowMilliseconds
+            )
             guard !prefix.isEmpty else { return response.users }
             return response.users.map { user in
                 if case .rejected(let raw, let reason) = user { return .rejected(raw: raw, reason: prefix + reason) }

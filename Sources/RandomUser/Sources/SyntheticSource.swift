@@ -11,9 +11,9 @@ public final class SyntheticSource: UserSource {
         self.generator = Mutex(generator)
     }
 
-    /// A source over a generator for `seed` and `nats` (all 21 when `nil`).
-    public convenience init(seed: UInt64, nats: [String]? = nil) {
-        self.init(generator: SyntheticUserGenerator(seed: seed, nats: nats))
+    /// A source over a generator for `seed` and `nationalities` (codes, case-insensitive; all 21 when `nil`).
+    public convenience init(seed: UInt64, nationalities: [String]? = nil) {
+        self.init(generator: SyntheticUserGenerator(seed: seed, nats: nationalities))
     }
 
     public func nextBatch(maxUsers: Int) async throws -> SourceBatch? {

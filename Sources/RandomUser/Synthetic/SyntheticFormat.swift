@@ -92,14 +92,54 @@ enum SyntheticFormat {
 
     /// `-12.3456` from ten-thousandths.
     static func fixed4(_ tenThousandths: Int) -> String {
-        let magnitude = tenThousandths.magnitude
-        let whole = magnitude / 10_000
-        let fraction = Int(magnitude % 10_000)
-        var text = tenThousandths < 0 ? "-" : ""
-        text += String(whole)
-        text += "."
-        text += String(format4: fraction)
-        return text
+        var magnitude = Int(tenThousandths.magnitude)
+        var digits = 5
+        var probe = magnitude / 100_000
+        while probe > 0 {
+            digits += 1
+            probe /= 10
+        }
+        let count = digits + 1 + (tenThousandths < 0 ? 1 : 0)
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var index = count - 1
+            var written = 0
+            while index >= 0 {
+                if written == 4 {
+                    buffer[index] = UInt8(ascii: ".")
+                } else if index == 0 && tenThousandths < 0 {
+                    buffer[index] = UInt8(ascii: "-")
+                } else {
+                    buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                    magnitude /= 10
+                }
+                written += 1
+                index -= 1
+            }
+            return count
+        }
+    }
+
+    /// The strings joined, written once into a string of the exact size (no intermediate strings).
+    static func concat(_ a: String, _ b: String, _ c: String = "", _ d: String = "") -> String {
+        var a = a
+        var b = b
+        var c = c
+        var d = d
+        let count = a.utf8.count + b.utf8.count + c.utf8.count + d.utf8.count
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var index = 0
+            func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+                for byte in bytes {
+                    buffer[index] = byte
+                    index += 1
+                }
+            }
+            a.withUTF8 { put($0) }
+            b.withUTF8 { put($0) }
+            c.withUTF8 { put($0) }
+            d.withUTF8 { put($0) }
+            return index
+        }
     }
 
     /// Year, month, day (UTC) of a time in milliseconds.

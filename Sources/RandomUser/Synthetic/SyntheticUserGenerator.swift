@@ -12,6 +12,7 @@ public struct SyntheticUserGenerator: Sendable {
     private let nationalities: [SyntheticNationalityData]
     /// "Now" for ages, in milliseconds since the epoch.
     public let referenceMilliseconds: Int64
+    private let reference: (year: Int, month: Int, day: Int)
 
     /// - Parameters:
     ///   - seed: the PRNG seed.
@@ -21,6 +22,7 @@ public struct SyntheticUserGenerator: Sendable {
     public init(seed: UInt64, nats: [String]? = nil, referenceMilliseconds: Int64 = Timestamp.nowMilliseconds()) {
         self.random = SyntheticRandom(seed: seed)
         self.referenceMilliseconds = referenceMilliseconds
+        self.reference = Timestamp.civilDate(milliseconds: referenceMilliseconds)
         let wanted = Set((nats ?? []).map { $0.uppercased() })
         let chosen = SyntheticNationalityData.all.filter { wanted.contains($0.code) }
         self.nationalities = chosen.isEmpty ? SyntheticNationalityData.all : chosen
@@ -67,7 +69,7 @@ public struct SyntheticUserGenerator: Sendable {
         let first = male ? random.pick(nat.maleFirst) : random.pick(nat.femaleFirst)
         let last = random.pick(nat.last)
         let title: String
-        if nat.code == "CH" {
+        if nat.nat == .CH {
             title = male ? "Monsieur" : (random.below(2) == 0 ? "Mademoiselle" : "Madame")
         } else {
             title = male ? "Mr" : Self.femaleTitles[random.below(3)]
@@ -78,11 +80,11 @@ public struct SyntheticUserGenerator: Sendable {
             Self.registeredLower + Int64(random.below(Int(Self.registeredUpper - Self.registeredLower)))
         let dob = RandomUserProfile.DatedAge(
             date: SyntheticFormat.iso8601(dobMilliseconds),
-            age: RandomUserProfile.age(from: dobMilliseconds, to: referenceMilliseconds)
+            age: age(since: dobMilliseconds)
         )
         let registered = RandomUserProfile.DatedAge(
             date: SyntheticFormat.iso8601(registeredMilliseconds),
-            age: RandomUserProfile.age(from: registeredMilliseconds, to: referenceMilliseconds)
+            age: age(since: registeredMilliseconds)
         )
 
         let location = RandomUserProfile.Location(
@@ -90,7 +92,7 @@ public struct SyntheticUserGenerator: Sendable {
             city: random.pick(nat.cities),
             state: random.pick(nat.states),
             country: nat.country,
-            postcode: postcode(nat.code),
+            postcode: postcode(nat.nat),
             coordinates: RandomUserProfile.Coordinates(
                 latitude: SyntheticFormat.fixed4(random.int(in: -900_000...900_000)),
                 longitude: SyntheticFormat.fixed4(random.int(in: -1_800_000...1_800_000))
@@ -98,35 +100,26 @@ public struct SyntheticUserGenerator: Sendable {
             timezone: Self.timezones[random.below(Self.timezones.count)]
         )
 
-        var email = first.emailForm
-        email += "."
-        email += last.emailForm
-        email += "@example.com"
-
-        var username = random.pick(Self.adjectives)
-        username += random.pick(Self.animals)
-        username += String(random.int(in: 100...999))
+        let email = SyntheticFormat.concat(first.emailForm, ".", last.emailForm, "@example.com")
+        let username = SyntheticFormat.concat(
+            random.pick(Self.adjectives),
+            random.pick(Self.animals),
+            String(random.int(in: 100...999))
+        )
 
         let login = RandomUserProfile.Login(
             uuid: SyntheticFormat.uuidV4(&random),
             username: username,
             password: random.pick(Self.passwords),
-            salt: SyntheticFormat.alphanumeric(8, &random),
-            md5: SyntheticFormat.hex(32, &random),
-            sha1: SyntheticFormat.hex(40, &random),
-            sha256: SyntheticFormat.hex(64, &random)
+            salt: Self.saltPool[random.below(Self.poolSize)],
+            md5: Self.md5Pool[random.below(Self.poolSize)],
+            sha1: Self.sha1Pool[random.below(Self.poolSize)],
+            sha256: Self.sha256Pool[random.below(Self.poolSize)]
         )
 
-        let (phone, cell) = phones(nat.code)
-        let identifier = self.identifier(nat.code, male: male, dobMilliseconds: dobMilliseconds, last: last.text)
-        let pictureNumber = male ? random.int(in: 0...99) : random.int(in: 0...96)
-        let folder = male ? "men/" : "women/"
-        let file = String(pictureNumber) + ".jpg"
-        let picture = RandomUserProfile.Picture(
-            large: "https://randomuser.me/api/portraits/" + folder + file,
-            medium: "https://randomuser.me/api/portraits/med/" + folder + file,
-            thumbnail: "https://randomuser.me/api/portraits/thumb/" + folder + file
-        )
+        let (phone, cell) = phones(nat.nat)
+        let identifier = self.identifier(nat.nat, male: male, dobMilliseconds: dobMilliseconds, last: last.text)
+        let picture = male ? Self.menPictures[random.int(in: 0...99)] : Self.womenPictures[random.int(in: 0...96)]
 
         return RandomUserProfile(
             gender: male ? "male" : "female",
@@ -144,20 +137,29 @@ public struct SyntheticUserGenerator: Sendable {
         )
     }
 
+    /// Whole years from `milliseconds` to the reference time.
+    private func age(since milliseconds: Int64) -> Int {
+        guard milliseconds <= referenceMilliseconds else { return 0 }
+        let (year, month, day) = Timestamp.civilDate(milliseconds: milliseconds)
+        var years = reference.year - year
+        if reference.month < month || (reference.month == month && reference.day < day) { years -= 1 }
+        return max(0, years)
+    }
+
     // MARK: - Per-nationality formats (generation.md section 2)
 
     private mutating func fill(_ pattern: StaticString) -> String {
         SyntheticFormat.fill(pattern, &random)
     }
 
-    private mutating func postcode(_ code: String) -> RandomUserProfile.Postcode {
+    private mutating func postcode(_ code: SyntheticNat) -> RandomUserProfile.Postcode {
         switch code {
-        case "AU": return .number(random.int(in: 200...9999))
-        case "CH": return .number(random.int(in: 1000...9999))
-        case "CA": return .text(fill("@#@ #@#"))
-        case "NL": return .text(fill("#### @@"))
-        case "NO": return .text(fill("####"))
-        case "GB":
+        case .AU: return .number(random.int(in: 200...9999))
+        case .CH: return .number(random.int(in: 1000...9999))
+        case .CA: return .text(fill("@#@ #@#"))
+        case .NL: return .text(fill("#### @@"))
+        case .NO: return .text(fill("####"))
+        case .GB:
             let outward: String
             switch random.below(6) {
             case 0: outward = fill("@#")
@@ -176,20 +178,23 @@ public struct SyntheticUserGenerator: Sendable {
         }
     }
 
-    private mutating func phones(_ code: String) -> (String, String) {
+    private mutating func phones(_ code: SyntheticNat) -> (String, String) {
         switch code {
-        case "AU": return (fill("0#-####-####"), fill("04##-###-###"))
-        case "BR": return (fill("(##) ####-####"), fill("(##) ####-####"))
-        case "CA": return (fill("@## @##-####"), fill("@## @##-####"))
-        case "CH":
+        case .AU: return (fill("0#-####-####"), fill("04##-###-###"))
+        case .BR: return (fill("(##) ####-####"), fill("(##) ####-####"))
+        case .CA: return (fill("@## @##-####"), fill("@## @##-####"))
+        case .CH:
             let prefixes = ["075", "076", "077", "078", "079"]
-            return (random.pick(prefixes) + fill(" ### ## ##"), random.pick(prefixes) + fill(" ### ## ##"))
-        case "DE": return (fill("0###-#######"), fill("017#-#######"))
-        case "DK": return (fill("########"), fill("########"))
-        case "ES": return (fill("9##-###-###"), fill("6##-###-###"))
-        case "FI": return ("0" + String(random.int(in: 2...9)) + fill("-###-###"), fill("04#-###-##-##"))
-        case "FR": return ("0" + String(random.int(in: 1...5)) + fill("-##-##-##-##"), fill("06-##-##-##-##"))
-        case "GB":
+            return (
+                SyntheticFormat.concat(random.pick(prefixes), fill(" ### ## ##")),
+                SyntheticFormat.concat(random.pick(prefixes), fill(" ### ## ##"))
+            )
+        case .DE: return (fill("0###-#######"), fill("017#-#######"))
+        case .DK: return (fill("########"), fill("########"))
+        case .ES: return (fill("9##-###-###"), fill("6##-###-###"))
+        case .FI: return ("0" + String(random.int(in: 2...9)) + fill("-###-###"), fill("04#-###-##-##"))
+        case .FR: return ("0" + String(random.int(in: 1...5)) + fill("-##-##-##-##"), fill("06-##-##-##-##"))
+        case .GB:
             let phone: String
             switch random.below(4) {
             case 0: phone = fill("01### #####")
@@ -198,21 +203,21 @@ public struct SyntheticUserGenerator: Sendable {
             default: phone = fill("02# #### ####")
             }
             return (phone, fill("07### ######"))
-        case "IE": return ("0" + String(random.int(in: 1...7)) + fill("1-###-####"), fill("081-###-####"))
-        case "IN":
+        case .IE: return ("0" + String(random.int(in: 1...7)) + fill("1-###-####"), fill("081-###-####"))
+        case .IN:
             let leads = ["7", "8", "9"]
             return (random.pick(leads) + fill("#########"), random.pick(leads) + fill("#########"))
-        case "IR": return (fill("0##-########"), fill("09##-###-####"))
-        case "MX": return (fill("(6##) ### ####"), fill("(6##) ### ####"))
-        case "NL":
+        case .IR: return (fill("0##-########"), fill("09##-###-####"))
+        case .MX: return (fill("(6##) ### ####"), fill("(6##) ### ####"))
+        case .NL:
             let phone = random.below(2) == 0 ? fill("(0##) #######") : fill("(0###) ######")
             return (phone, fill("(06) ########"))
-        case "NO":
+        case .NO:
             let phoneLeads = ["2", "3", "5", "6", "7", "8"]
             return (random.pick(phoneLeads) + fill("#######"), random.pick(["4", "9"]) + fill("#######"))
-        case "NZ", "TR": return (fill("(###)-###-####"), fill("(###)-###-####"))
-        case "RS": return ("0" + String(random.int(in: 1...3)) + fill("#-####-###"), fill("06#-####-###"))
-        case "UA":
+        case .NZ, .TR: return (fill("(###)-###-####"), fill("(###)-###-####"))
+        case .RS: return ("0" + String(random.int(in: 1...3)) + fill("#-####-###"), fill("06#-####-###"))
+        case .UA:
             let prefixes = ["(066) ", "(067) ", "(068) ", "(096) ", "(097) ", "(098) ", "(099) "]
             return (random.pick(prefixes) + fill("@##-####"), random.pick(prefixes) + fill("@##-####"))
         default:  // US
@@ -225,7 +230,7 @@ public struct SyntheticUserGenerator: Sendable {
     }
 
     private mutating func identifier(
-        _ code: String,
+        _ code: SyntheticNat,
         male: Bool,
         dobMilliseconds: Int64,
         last: String
@@ -233,39 +238,41 @@ public struct SyntheticUserGenerator: Sendable {
         let (year, month, day) = SyntheticFormat.civil(dobMilliseconds)
         let getYear = String(year - 1900)  // JavaScript Date.getYear()
         switch code {
-        case "AU": return .init(name: "TFN", value: fill("#########"))
-        case "BR": return .init(name: "CPF", value: fill("###.###.###-##"))
-        case "CA": return .init(name: "SIN", value: sin())
-        case "CH": return .init(name: "AVS", value: fill("756.####.####.##"))
-        case "DE":
+        case .AU: return .init(name: "TFN", value: fill("#########"))
+        case .BR: return .init(name: "CPF", value: fill("###.###.###-##"))
+        case .CA: return .init(name: "SIN", value: sin())
+        case .CH: return .init(name: "AVS", value: fill("756.####.####.##"))
+        case .DE:
             let pension = String(format2: random.int(in: 2...89))
             let initial = last.unicodeScalars.first.map { String($0).uppercased() } ?? "X"
             let serial = String(format2: male ? random.int(in: 0...49) : random.int(in: 50...99))
-            let value = pension + " " + String(format2: day) + String(format2: month) + getYear + " " + initial + " "
+            let value =
+                pension + " " + String(format2: day) + String(format2: month) + getYear + " " + initial + " "
                 + serial + String(random.below(10))
             return .init(name: "SVNR", value: value)
-        case "DK": return .init(name: "CPR", value: String(format2: day) + String(format2: month) + getYear + fill("-####"))
-        case "ES": return .init(name: "DNI", value: fill("########-@"))
-        case "FI":
+        case .DK:
+            return .init(name: "CPR", value: String(format2: day) + String(format2: month) + getYear + fill("-####"))
+        case .ES: return .init(name: "DNI", value: fill("########-@"))
+        case .FI:
             let genderDigit = male ? [1, 3, 5, 7, 9][random.below(5)] : [0, 2, 4, 6, 8][random.below(5)]
             return .init(name: "HETU", value: "NaNNA" + fill("##") + String(genderDigit) + "undefined")
-        case "FR":
+        case .FR:
             let sex = male ? "1" : "2"
             let digits = sex + getYear + String(format2: month - 1) + fill("########")
             let key = 97 - Int((UInt64(digits) ?? 0) % 97)
             return .init(name: "INSEE", value: digits + " " + String(format2: key))
-        case "GB":
+        case .GB:
             let firstLetters = Array("ABCEGHJKLMNOPRSTWXYZ")
             let secondLetters = Array("ABCEGHJKLMNPRSTWXYZ")
             let value = String(random.pick(firstLetters)) + String(random.pick(secondLetters)) + fill(" ## ## ## @")
             return .init(name: "NINO", value: value)
-        case "IE": return .init(name: "PPS", value: fill("#######T"))
-        case "IN": return .init(name: "UIDAI", value: fill("############"))
-        case "MX": return .init(name: "NSS", value: fill("## ## ## #### #"))
-        case "NL": return .init(name: "BSN", value: fill("########"))
-        case "NO": return .init(name: "FN", value: fodselsnummer(day: day, month: month, year: year, male: male))
-        case "RS": return .init(name: "SID", value: fill("#########"))
-        case "US": return .init(name: "SSN", value: ssn())
+        case .IE: return .init(name: "PPS", value: fill("#######T"))
+        case .IN: return .init(name: "UIDAI", value: fill("############"))
+        case .MX: return .init(name: "NSS", value: fill("## ## ## #### #"))
+        case .NL: return .init(name: "BSN", value: fill("########"))
+        case .NO: return .init(name: "FN", value: fodselsnummer(day: day, month: month, year: year, male: male))
+        case .RS: return .init(name: "SID", value: fill("#########"))
+        case .US: return .init(name: "SSN", value: ssn())
         default:  // IR, NZ, TR, UA
             return .init(name: "", value: nil)
         }
@@ -319,7 +326,9 @@ public struct SyntheticUserGenerator: Sendable {
             let group = random.int(in: 1...99)
             let serial = random.int(in: 1...9999)
             if area == 666 { continue }
-            if (area == 219 && group == 9 && serial == 9999) || (area == 78 && group == 5 && serial == 1120) { continue }
+            if (area == 219 && group == 9 && serial == 9999) || (area == 78 && group == 5 && serial == 1120) {
+                continue
+            }
             return String(format3: area) + "-" + String(format2: group) + "-" + String(format4: serial)
         }
     }
@@ -327,6 +336,31 @@ public struct SyntheticUserGenerator: Sendable {
     // MARK: - Shared lists
 
     static let femaleTitles = ["Miss", "Mrs", "Ms"]
+
+    /// Salts and hash-like hex strings are drawn from pools made once (from a fixed seed): they only need to look
+    /// plausible, and sharing them saves four allocations per user.
+    static let poolSize = 4096
+    static let saltPool = pool { SyntheticFormat.alphanumeric(8, &$0) }
+    static let md5Pool = pool { SyntheticFormat.hex(32, &$0) }
+    static let sha1Pool = pool { SyntheticFormat.hex(40, &$0) }
+    static let sha256Pool = pool { SyntheticFormat.hex(64, &$0) }
+
+    private static func pool(_ make: (inout SyntheticRandom) -> String) -> [String] {
+        var random = SyntheticRandom(seed: 0x5EED_0F_4A54)
+        return (0..<poolSize).map { _ in make(&random) }
+    }
+
+    /// `https://randomuser.me/api/portraits/{,med/,thumb/}{men|women}/{n}.jpg`, built once.
+    static let menPictures = (0...99).map { picture("men", $0) }
+    static let womenPictures = (0...96).map { picture("women", $0) }
+
+    static func picture(_ folder: String, _ number: Int) -> RandomUserProfile.Picture {
+        RandomUserProfile.Picture(
+            large: "https://randomuser.me/api/portraits/\(folder)/\(number).jpg",
+            medium: "https://randomuser.me/api/portraits/med/\(folder)/\(number).jpg",
+            thumbnail: "https://randomuser.me/api/portraits/thumb/\(folder)/\(number).jpg"
+        )
+    }
 
     static let adjectives = [
         "red", "orange", "yellow", "green", "blue", "purple", "brown", "black", "white", "silver", "golden",
@@ -352,7 +386,8 @@ public struct SyntheticUserGenerator: Sendable {
         ("-9:00", "Alaska"), ("-8:00", "Pacific Time (US & Canada)"), ("-7:00", "Mountain Time (US & Canada)"),
         ("-6:00", "Central Time (US & Canada), Mexico City"), ("-5:00", "Eastern Time (US & Canada), Bogota, Lima"),
         ("-4:00", "Atlantic Time (Canada), Caracas, La Paz"), ("-3:30", "Newfoundland"),
-        ("-3:00", "Brazil, Buenos Aires, Georgetown"), ("-2:00", "Mid-Atlantic"), ("-1:00", "Azores, Cape Verde Islands"),
+        ("-3:00", "Brazil, Buenos Aires, Georgetown"), ("-2:00", "Mid-Atlantic"),
+        ("-1:00", "Azores, Cape Verde Islands"),
         ("0:00", "Western Europe Time, London, Lisbon, Casablanca"), ("+1:00", "Brussels, Copenhagen, Madrid, Paris"),
         ("+2:00", "Kaliningrad, South Africa"), ("+3:00", "Baghdad, Riyadh, Moscow, St. Petersburg"),
         ("+3:30", "Tehran"), ("+4:00", "Abu Dhabi, Muscat, Baku, Tbilisi"), ("+4:30", "Kabul"),

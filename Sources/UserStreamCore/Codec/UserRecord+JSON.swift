@@ -13,14 +13,124 @@ extension UserRecord {
 
     /// The record as compact JSON.
     public func jsonBytes() -> [UInt8] {
+        let numbers = numberTexts()
+        var sizing = RecordJSONEmitter(base: nil)
+        emit(&sizing, numbers)
+        let size = sizing.index
+        var clean = true
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            var writer = RecordJSONEmitter(base: buffer.baseAddress!)
+            emit(&writer, numbers)
+            clean = writer.clean
+            count = size
+        }
+        if clean { return bytes }
         var out = [UInt8]()
-        out.reserveCapacity(640)
-        appendJSON(to: &out)
+        out.reserveCapacity(size + 64)
+        appendJSONEscaping(to: &out)
         return out
     }
 
     /// Appends the record as compact JSON to `out` (reuse one buffer across records to avoid allocations).
     public func appendJSON(to out: inout [UInt8]) {
+        // Fast path: size exactly, extend once, copy each field in one go. Falls back to the escaping writer when
+        // a field contains a quote, a backslash or a control character.
+        let numbers = numberTexts()
+        var sizing = RecordJSONEmitter(base: nil)
+        emit(&sizing, numbers)
+        let size = sizing.index
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: size))
+        let clean = out.withUnsafeMutableBufferPointer { buffer -> Bool in
+            var writer = RecordJSONEmitter(base: buffer.baseAddress! + start)
+            emit(&writer, numbers)
+            return writer.clean
+        }
+        if !clean {
+            out.removeSubrange(start...)
+            appendJSONEscaping(to: &out)
+        }
+    }
+
+    /// `age`, `latitude` and `longitude` as JSON number text (formatted once for both passes).
+    @inline(__always)
+    private func numberTexts() -> (age: String?, latitude: String?, longitude: String?) {
+        (
+            age.map { String($0) },
+            latitude.flatMap { $0.isFinite ? JSONWriter.numberText($0) : nil },
+            longitude.flatMap { $0.isFinite ? JSONWriter.numberText($0) : nil }
+        )
+    }
+
+    /// The fields in column order, for both passes of the fast path.
+    @inline(__always)
+    private func emit(_ out: inout RecordJSONEmitter, _ numbers: (age: String?, latitude: String?, longitude: String?))
+    {
+        out.raw("{\"id\":")
+        out.string(id)
+        out.raw(",\"first_name\":")
+        out.string(firstName)
+        out.raw(",\"last_name\":")
+        out.string(lastName)
+        out.raw(",\"gender\":")
+        out.string(gender)
+        out.raw(",\"address\":")
+        out.string(address)
+        out.raw(",\"post_code\":")
+        out.string(postCode)
+        out.raw(",\"email\":")
+        out.string(email)
+        out.raw(",\"username\":")
+        out.string(username)
+        out.raw(",\"dob\":")
+        out.string(dob)
+        out.raw(",\"registered_date\":")
+        out.string(registeredDate)
+        out.raw(",\"phone\":")
+        out.string(phone)
+        out.raw(",\"picture\":")
+        out.string(picture)
+        if let nat {
+            out.raw(",\"nat\":")
+            out.string(nat)
+        }
+        if let country {
+            out.raw(",\"country\":")
+            out.string(country)
+        }
+        if let city {
+            out.raw(",\"city\":")
+            out.string(city)
+        }
+        if let state {
+            out.raw(",\"state\":")
+            out.string(state)
+        }
+        if let age = numbers.age {
+            out.raw(",\"age\":")
+            out.number(age)
+        }
+        if let latitude = numbers.latitude {
+            out.raw(",\"latitude\":")
+            out.number(latitude)
+        }
+        if let longitude = numbers.longitude {
+            out.raw(",\"longitude\":")
+            out.number(longitude)
+        }
+        if let cell {
+            out.raw(",\"cell\":")
+            out.string(cell)
+        }
+        if let ingestedAt {
+            out.raw(",\"ingested_at\":")
+            out.string(ingestedAt)
+        }
+        out.raw("}")
+    }
+
+    /// The general writer: escapes as JSON requires.
+    func appendJSONEscaping(to out: inout [UInt8]) {
         JSONWriter.append("{\"id\":", to: &out)
         JSONWriter.appendString(id, to: &out)
         JSONWriter.append(",\"first_name\":", to: &out)
@@ -248,29 +358,28 @@ struct UserRecordJSONParser {
                 guard try scanner.peek() == UInt8(ascii: ":") else { throw scanner.unexpected("':'") }
                 scanner.index += 1
                 if let field {
-                    let found = try readValue(field)
                     switch field {
-                    case .id: id = try text(found, field)
-                    case .firstName: firstName = try text(found, field)
-                    case .lastName: lastName = try text(found, field)
-                    case .gender: gender = try text(found, field)
-                    case .address: address = try text(found, field)
-                    case .postCode: postCode = try text(found, field)
-                    case .email: email = try text(found, field)
-                    case .username: username = try text(found, field)
-                    case .dob: dob = try text(found, field)
-                    case .registeredDate: registeredDate = try text(found, field)
-                    case .phone: phone = try text(found, field)
-                    case .picture: picture = try text(found, field)
-                    case .nat: nat = try text(found, field)
-                    case .country: country = try text(found, field)
-                    case .city: city = try text(found, field)
-                    case .state: state = try text(found, field)
-                    case .cell: cell = try text(found, field)
-                    case .ingestedAt: ingestedAt = try text(found, field)
-                    case .age: age = try integer(found, field)
-                    case .latitude: latitude = try double(found, field)
-                    case .longitude: longitude = try double(found, field)
+                    case .id: id = try readText(field)
+                    case .firstName: firstName = try readText(field)
+                    case .lastName: lastName = try readText(field)
+                    case .gender: gender = try readText(field)
+                    case .address: address = try readText(field)
+                    case .postCode: postCode = try readText(field)
+                    case .email: email = try readText(field)
+                    case .username: username = try readText(field)
+                    case .dob: dob = try readText(field)
+                    case .registeredDate: registeredDate = try readText(field)
+                    case .phone: phone = try readText(field)
+                    case .picture: picture = try readText(field)
+                    case .nat: nat = try readText(field)
+                    case .country: country = try readText(field)
+                    case .city: city = try readText(field)
+                    case .state: state = try readText(field)
+                    case .cell: cell = try readText(field)
+                    case .ingestedAt: ingestedAt = try readText(field)
+                    case .age: age = try integer(try readValue(field), field)
+                    case .latitude: latitude = try double(try readValue(field), field)
+                    case .longitude: longitude = try double(try readValue(field), field)
                     }
                 } else {
                     try scanner.skipValue(depth: 1)
@@ -320,6 +429,16 @@ struct UserRecordJSONParser {
         UserRecord.columnNames[field.rawValue]
     }
 
+    /// A text field: a string; a number's literal for `post_code`; `nil` for null.
+    @inline(__always)
+    private mutating func readText(_ field: Field) throws -> String? {
+        if try scanner.peek() == UInt8(ascii: "\"") {
+            scanner.index += 1
+            return try scanner.decodeString(try scanner.scanString())
+        }
+        return try text(try readValue(field), field)
+    }
+
     private mutating func readValue(_ field: Field) throws -> Found {
         let byte = try scanner.peek()
         switch byte {
@@ -332,11 +451,20 @@ struct UserRecordJSONParser {
             try scanner.expectLiteral("null")
             return .null
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
-            throw UserRecordDecodingError(code: .invalidField, reason: "\(Self.name(of: field)): expected \(Self.expected(field)), got boolean")
+            throw UserRecordDecodingError(
+                code: .invalidField,
+                reason: "\(Self.name(of: field)): expected \(Self.expected(field)), got boolean"
+            )
         case UInt8(ascii: "{"):
-            throw UserRecordDecodingError(code: .invalidField, reason: "\(Self.name(of: field)): expected \(Self.expected(field)), got object")
+            throw UserRecordDecodingError(
+                code: .invalidField,
+                reason: "\(Self.name(of: field)): expected \(Self.expected(field)), got object"
+            )
         case UInt8(ascii: "["):
-            throw UserRecordDecodingError(code: .invalidField, reason: "\(Self.name(of: field)): expected \(Self.expected(field)), got array")
+            throw UserRecordDecodingError(
+                code: .invalidField,
+                reason: "\(Self.name(of: field)): expected \(Self.expected(field)), got array"
+            )
         default:
             throw scanner.unexpected("a value")
         }
@@ -357,7 +485,10 @@ struct UserRecordJSONParser {
         case .null: return nil
         case .numberRange(let range):
             guard field == .postCode else {
-                throw UserRecordDecodingError(code: .invalidField, reason: "\(Self.name(of: field)): expected string, got number")
+                throw UserRecordDecodingError(
+                    code: .invalidField,
+                    reason: "\(Self.name(of: field)): expected string, got number"
+                )
             }
             return String(decoding: UnsafeRawBufferPointer(rebasing: scanner.bytes[range]), as: UTF8.self)
         }
@@ -367,14 +498,22 @@ struct UserRecordJSONParser {
         switch found {
         case .null: return nil
         case .numberRange(let range):
-            if let value = JSONNumberParsing.int(UnsafeRawBufferPointer(rebasing: scanner.bytes[range])) { return value }
+            if let value = JSONNumberParsing.int(UnsafeRawBufferPointer(rebasing: scanner.bytes[range])) {
+                return value
+            }
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: scanner.bytes[range]), as: UTF8.self)
-            throw UserRecordDecodingError(code: .invalidField, reason: "\(Self.name(of: field)): expected integer, got \(text)")
+            throw UserRecordDecodingError(
+                code: .invalidField,
+                reason: "\(Self.name(of: field)): expected integer, got \(text)"
+            )
         case .text(let text):
             var copy = text
             let value = copy.withUTF8 { JSONNumberParsing.int(UnsafeRawBufferPointer($0)) }
             guard let value else {
-                throw UserRecordDecodingError(code: .invalidField, reason: "\(Self.name(of: field)): expected integer, got \"\(text)\"")
+                throw UserRecordDecodingError(
+                    code: .invalidField,
+                    reason: "\(Self.name(of: field)): expected integer, got \"\(text)\""
+                )
             }
             return value
         }
@@ -384,14 +523,22 @@ struct UserRecordJSONParser {
         switch found {
         case .null: return nil
         case .numberRange(let range):
-            if let value = JSONNumberParsing.double(UnsafeRawBufferPointer(rebasing: scanner.bytes[range])) { return value }
+            if let value = JSONNumberParsing.double(UnsafeRawBufferPointer(rebasing: scanner.bytes[range])) {
+                return value
+            }
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: scanner.bytes[range]), as: UTF8.self)
-            throw UserRecordDecodingError(code: .invalidField, reason: "\(Self.name(of: field)): unusable number \(text)")
+            throw UserRecordDecodingError(
+                code: .invalidField,
+                reason: "\(Self.name(of: field)): unusable number \(text)"
+            )
         case .text(let text):
             var copy = text
             let value = copy.withUTF8 { JSONNumberParsing.double(UnsafeRawBufferPointer($0), lenient: true) }
             guard let value, value.isFinite else {
-                throw UserRecordDecodingError(code: .invalidField, reason: "\(Self.name(of: field)): expected number, got \"\(text)\"")
+                throw UserRecordDecodingError(
+                    code: .invalidField,
+                    reason: "\(Self.name(of: field)): expected number, got \"\(text)\""
+                )
             }
             return value
         }
@@ -458,5 +605,70 @@ struct UserRecordJSONParser {
         case 15: return equals(key, "registered_date") ? .registeredDate : nil
         default: return nil
         }
+    }
+}
+
+/// Writes (or, with no base, measures) a record's JSON without escaping; `clean` turns false when a string needs
+/// escaping, and the caller then uses the escaping writer instead.
+struct RecordJSONEmitter {
+    let base: UnsafeMutablePointer<UInt8>?
+    var index = 0
+    var clean = true
+
+    init(base: UnsafeMutablePointer<UInt8>?) {
+        self.base = base
+    }
+
+    @inline(__always)
+    mutating func raw(_ text: StaticString) {
+        let count = text.utf8CodeUnitCount
+        if let base {
+            UnsafeMutableRawPointer(base + index).copyMemory(from: text.utf8Start, byteCount: count)
+        }
+        index += count
+    }
+
+    @inline(__always)
+    mutating func string(_ text: String) {
+        guard let base else {
+            index += text.utf8.count + 2
+            return
+        }
+        base[index] = UInt8(ascii: "\"")
+        index += 1
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { copy($0, to: base) }
+        if done == nil {
+            var text = text
+            text.withUTF8 { copy($0, to: base) }
+        }
+        base[index] = UInt8(ascii: "\"")
+        index += 1
+    }
+
+    @inline(__always)
+    private mutating func copy(_ utf8: UnsafeBufferPointer<UInt8>, to base: UnsafeMutablePointer<UInt8>) {
+        guard let source = utf8.baseAddress, !utf8.isEmpty else { return }
+        if SWAR.firstSpecial(UnsafeRawBufferPointer(utf8), from: 0) != nil { clean = false }
+        (base + index).update(from: source, count: utf8.count)
+        index += utf8.count
+    }
+
+    /// Number text, unquoted.
+    @inline(__always)
+    mutating func number(_ text: String) {
+        guard base != nil else {
+            index += text.utf8.count
+            return
+        }
+        var text = text
+        text.withUTF8 { numberBytes($0) }
+    }
+
+    @inline(__always)
+    private mutating func numberBytes(_ utf8: UnsafeBufferPointer<UInt8>) {
+        if let base, let source = utf8.baseAddress {
+            (base + index).update(from: source, count: utf8.count)
+        }
+        index += utf8.count
     }
 }

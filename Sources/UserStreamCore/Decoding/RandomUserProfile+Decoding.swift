@@ -17,14 +17,21 @@ extension RandomUserProfile {
     /// Errors carry the dotted path of the offending field.
     public init(json: JSONValue, nowMilliseconds: Int64 = Timestamp.nowMilliseconds()) throws(RandomUserDecodingError) {
         guard case .object = json else {
-            throw RandomUserDecodingError(code: .typeMismatch, path: "", detail: "expected object, got \(json.typeName)")
+            throw RandomUserDecodingError(
+                code: .typeMismatch,
+                path: "",
+                detail: "expected object, got \(json.typeName)"
+            )
         }
         let reader = ProfileReader(nowMilliseconds: nowMilliseconds)
         self = try reader.profile(json)
     }
 
     /// Decodes one user object from JSON bytes. See `init(json:nowMilliseconds:)`.
-    public init(jsonBytes: some Collection<UInt8>, nowMilliseconds: Int64 = Timestamp.nowMilliseconds()) throws(RandomUserDecodingError) {
+    public init(
+        jsonBytes: some Collection<UInt8>,
+        nowMilliseconds: Int64 = Timestamp.nowMilliseconds()
+    ) throws(RandomUserDecodingError) {
         let value: JSONValue
         do {
             value = try JSONValue(parsing: jsonBytes)

@@ -70,11 +70,17 @@ public struct RandomUserResponse: Sendable {
             }
             if let error = document["error"] {
                 let message: String
-                if case .string(let text) = error { message = text } else { message = String(decoding: error.jsonBytes(), as: UTF8.self) }
+                if case .string(let text) = error {
+                    message = text
+                } else {
+                    message = String(decoding: error.jsonBytes(), as: UTF8.self)
+                }
                 throw RandomUserResponseError(code: .errorBody, message: message)
             }
             if acceptingBareUsers {
-                return RandomUserResponse(users: decodeUsers([document], nowMilliseconds: nowMilliseconds, indexed: false))
+                return RandomUserResponse(
+                    users: decodeUsers([document], nowMilliseconds: nowMilliseconds, indexed: false)
+                )
             }
             throw RandomUserResponseError(code: .malformedJSON, message: "no \"results\" array in the response")
         case .array(let elements) where acceptingBareUsers:

@@ -24,22 +24,16 @@ extension UserRecord {
             )
         }
         let location = user.location
-        let country = location.country.isEmpty
+        let country =
+            location.country.isEmpty
             ? (RandomUserNationality.countryNames[user.nat.uppercased()] ?? "") : location.country
-        var address = ""
-        address.reserveCapacity(
-            location.street.name.utf8.count + location.city.utf8.count + location.state.utf8.count
-                + country.utf8.count + 16
+        let address = Self.joinAddress(
+            number: location.street.number,
+            street: location.street.name,
+            city: location.city,
+            state: location.state,
+            country: country
         )
-        address += String(location.street.number)
-        address += " "
-        address += location.street.name
-        address += ", "
-        address += location.city
-        address += ", "
-        address += location.state
-        address += ", "
-        address += country
 
         var latitude: Double?
         var longitude: Double?
@@ -77,12 +71,48 @@ extension UserRecord {
         )
     }
 
+    /// `"<number> <street>, <city>, <state>, <country>"`, written once into a string of the exact size.
+    static func joinAddress(number: Int, street: String, city: String, state: String, country: String) -> String {
+        var digits = String(number)  // a small string: no allocation
+        var street = street
+        var city = city
+        var state = state
+        var country = country
+        let total =
+            digits.utf8.count + 1 + street.utf8.count + 2 + city.utf8.count + 2 + state.utf8.count + 2
+            + country.utf8.count
+        return String(unsafeUninitializedCapacity: total) { buffer in
+            var index = 0
+            func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+                for byte in bytes {
+                    buffer[index] = byte
+                    index += 1
+                }
+            }
+            func put(_ byte: UInt8) {
+                buffer[index] = byte
+                index += 1
+            }
+            digits.withUTF8 { put($0) }
+            put(UInt8(ascii: " "))
+            street.withUTF8 { put($0) }
+            put(UInt8(ascii: ","))
+            put(UInt8(ascii: " "))
+            city.withUTF8 { put($0) }
+            put(UInt8(ascii: ","))
+            put(UInt8(ascii: " "))
+            state.withUTF8 { put($0) }
+            put(UInt8(ascii: ","))
+            put(UInt8(ascii: " "))
+            country.withUTF8 { put($0) }
+            return index
+        }
+    }
+
     @inline(__always)
     static func parseCoordinate(_ text: String) -> Double? {
-        let parsed: Double?? = text.utf8.withContiguousStorageIfAvailable {
-            JSONNumberParsing.double(UnsafeRawBufferPointer($0), lenient: true)
-        }
-        let value = parsed ?? Double(text)
+        var text = text
+        let value = text.withUTF8 { JSONNumberParsing.double(UnsafeRawBufferPointer($0), lenient: true) }
         guard let value, value.isFinite else { return nil }
         return value
     }

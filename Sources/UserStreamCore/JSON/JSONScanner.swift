@@ -211,7 +211,12 @@ struct JSONScanner {
     mutating func scanString() throws(JSONParseError) -> StringToken {
         let start = index
         var hasEscapes = false
-        while index < bytes.count {
+        while true {
+            guard let found = SWAR.firstSpecial(bytes, from: index) else {
+                index = bytes.count
+                throw truncated()
+            }
+            index = found
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let token = StringToken(start: start, end: index, hasEscapes: hasEscapes)
@@ -221,19 +226,18 @@ struct JSONScanner {
             if byte == UInt8(ascii: "\\") {
                 hasEscapes = true
                 index += 2
+                if index > bytes.count {
+                    index = bytes.count
+                    throw truncated()
+                }
                 continue
             }
-            if byte < 0x20 {
-                throw JSONParseError(
-                    code: .syntax,
-                    offset: index,
-                    message: "unescaped control character \(Self.describe(byte)) in string at byte \(index)"
-                )
-            }
-            index += 1
+            throw JSONParseError(
+                code: .syntax,
+                offset: index,
+                message: "unescaped control character \(Self.describe(byte)) in string at byte \(index)"
+            )
         }
-        index = bytes.count
-        throw truncated()
     }
 
     /// Decodes a scanned string into a `String`, resolving escapes (incl. `\uXXXX` surrogate pairs) and
@@ -241,8 +245,13 @@ struct JSONScanner {
     func decodeString(_ token: StringToken) throws(JSONParseError) -> String {
         let raw = UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.end])
         if !token.hasEscapes {
+            if Self.isASCII(raw) { return String(decoding: raw, as: UTF8.self) }
             guard let string = String(validating: raw, as: UTF8.self) else {
-                throw JSONParseError(code: .syntax, offset: token.start, message: "invalid UTF-8 in string at byte \(token.start)")
+                throw JSONParseError(
+                    code: .syntax,
+                    offset: token.start,
+                    message: "invalid UTF-8 in string at byte \(token.start)"
+                )
             }
             return string
         }
@@ -311,14 +320,38 @@ struct JSONScanner {
             }
         }
         guard let string = String(validating: out, as: UTF8.self) else {
-            throw JSONParseError(code: .syntax, offset: token.start, message: "invalid UTF-8 in string at byte \(token.start)")
+            throw JSONParseError(
+                code: .syntax,
+                offset: token.start,
+                message: "invalid UTF-8 in string at byte \(token.start)"
+            )
         }
         return string
     }
 
+    /// `true` if every byte is below 0x80 (checked eight bytes at a time).
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        let count = bytes.count
+        while index + 8 <= count {
+            if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            index += 8
+        }
+        while index < count {
+            if bytes[index] >= 0x80 { return false }
+            index += 1
+        }
+        return true
+    }
+
     private func hex4(at position: Int, end: Int) throws(JSONParseError) -> UInt16 {
         guard position + 4 <= end else {
-            throw JSONParseError(code: .syntax, offset: position - 2, message: "incomplete \\u escape at byte \(position - 2)")
+            throw JSONParseError(
+                code: .syntax,
+                offset: position - 2,
+                message: "incomplete \\u escape at byte \(position - 2)"
+            )
         }
         var value: UInt16 = 0
         for offset in 0..<4 {

@@ -71,9 +71,17 @@ extension JSONValue {
     /// - Parameters:
     ///   - maxBytes: inputs larger than this are refused before parsing.
     ///   - maxDepth: arrays and objects nested deeper than this are refused.
-    public init(parsing bytes: UnsafeRawBufferPointer, maxBytes: Int = 64 << 20, maxDepth: Int = 64) throws(JSONParseError) {
+    public init(
+        parsing bytes: UnsafeRawBufferPointer,
+        maxBytes: Int = 64 << 20,
+        maxDepth: Int = 64
+    ) throws(JSONParseError) {
         guard bytes.count <= maxBytes else {
-            throw JSONParseError(code: .tooLarge, offset: 0, message: "input of \(bytes.count) bytes exceeds \(maxBytes)")
+            throw JSONParseError(
+                code: .tooLarge,
+                offset: 0,
+                message: "input of \(bytes.count) bytes exceeds \(maxBytes)"
+            )
         }
         var scanner = JSONScanner(bytes, maxDepth: maxDepth)
         let value = try scanner.parseValue(depth: 0)
@@ -82,7 +90,11 @@ extension JSONValue {
     }
 
     /// Parses one JSON document from any byte collection.
-    public init(parsing bytes: some Collection<UInt8>, maxBytes: Int = 64 << 20, maxDepth: Int = 64) throws(JSONParseError) {
+    public init(
+        parsing bytes: some Collection<UInt8>,
+        maxBytes: Int = 64 << 20,
+        maxDepth: Int = 64
+    ) throws(JSONParseError) {
         var failure: JSONParseError?
         let parsed: JSONValue?? = bytes.withContiguousStorageIfAvailable { buffer in
             do throws(JSONParseError) {

@@ -9,15 +9,22 @@ enum JSONWriter {
     /// Appends `text` as a quoted JSON string.
     @inline(__always)
     static func appendString(_ text: String, to out: inout [UInt8]) {
+        // Native strings are read in place; small (inline) strings from a stack copy. No allocation either way.
         let done: Void? = text.utf8.withContiguousStorageIfAvailable { appendString(utf8: $0, to: &out) }
         if done == nil {
-            let copy = Array(text.utf8)
-            copy.withUnsafeBufferPointer { appendString(utf8: $0, to: &out) }
+            var copy = text
+            copy.withUTF8 { appendString(utf8: $0, to: &out) }
         }
     }
 
     static func appendString(utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        guard SWAR.firstSpecial(UnsafeRawBufferPointer(utf8), from: 0) != nil else {
+            // The common case: nothing to escape.
+            out.append(contentsOf: utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         var runStart = 0
         var index = 0
         let count = utf8.count
@@ -89,15 +96,18 @@ enum JSONWriter {
     /// Appends a finite double as a JSON number (shortest round-tripping form). Callers skip non-finite values.
     @inline(__always)
     static func appendDouble(_ value: Double, to out: inout [UInt8]) {
-        if let integer = Int(exactly: value), integer.magnitude < 1 << 53 {
-            appendInt(integer, to: &out)
-            if value == 0 && value.sign == .minus {
-                out.removeLast()
-                append("-0.0", to: &out)
-            }
-            return
+        out.append(contentsOf: numberText(value).utf8)
+    }
+
+    /// A finite double as JSON number text: integers without a fraction (`47`), `-0.0` kept, otherwise Swift's
+    /// shortest round-tripping form (`-86.3514`, `1e-05`).
+    @inline(__always)
+    static func numberText(_ value: Double) -> String {
+        if value == 0 { return value.sign == .minus ? "-0.0" : "0" }
+        if value.magnitude < 9_007_199_254_740_992, value == value.rounded(.towardZero) {
+            return String(Int(value))
         }
-        out.append(contentsOf: value.description.utf8)
+        return value.description
     }
 
     /// Appends the UTF-8 encoding of a Unicode scalar value (assumed valid, not a surrogate).
@@ -218,5 +228,48 @@ enum JSONNumberParsing {
         }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         return Double(text)
+    }
+}
+
+/// Word-at-a-time byte searches for the JSON string hot paths.
+enum SWAR {
+    @inline(__always)
+    static func broadcast(_ byte: UInt8) -> UInt64 { 0x0101_0101_0101_0101 &* UInt64(byte) }
+
+    /// High bit set in each byte of `word` that is zero.
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+    }
+
+    /// High bit set in each byte of `word` that is `"`, `\\` or below 0x20.
+    @inline(__always)
+    static func specialBytes(_ word: UInt64) -> UInt64 {
+        let quote = zeroBytes(word ^ broadcast(UInt8(ascii: "\"")))
+        let backslash = zeroBytes(word ^ broadcast(UInt8(ascii: "\\")))
+        let control = (word &- broadcast(0x20)) & ~word & 0x8080_8080_8080_8080
+        return quote | backslash | control
+    }
+
+    /// Index of the first `"`, `\\` or control byte at or after `start`, or `nil`.
+    @inline(__always)
+    static func firstSpecial(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        var index = start
+        let count = bytes.count
+        while index + 8 <= count {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let mask = specialBytes(word)
+            if mask != 0 {
+                // The lowest flagged byte is exact (borrows only propagate upwards from a true match).
+                return index + mask.trailingZeroBitCount / 8
+            }
+            index += 8
+        }
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return index }
+            index += 1
+        }
+        return nil
     }
 }
