@@ -197,11 +197,18 @@ struct PipelineTests {
         let harness = try PipelineHarness()
         let ingestor = harness.ingestor(source: SyntheticSource(generator: SyntheticUserGenerator(seed: 11)), batchSize: 10, duration: .milliseconds(150))
         let scheduler = JobScheduler(ingestor: ingestor, schedule: try CronSchedule(parsing: "@every 1s"), logger: harness.logger)
+        let store = harness.store
+        func runs() async throws -> [JobRun] { try await store.runs(limit: 50).map(\.run) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await scheduler.run() }
-            try await Task.sleep(for: .milliseconds(1300))
+            // The first run starts right away and the schedule fires again; poll rather than sleep a fixed time.
+            for _ in 0..<100 where try await runs().filter({ $0.trigger == "scheduled" && $0.state != .running }).count < 2 {
+                try await Task.sleep(for: .milliseconds(100))
+            }
             scheduler.trigger()
-            try await Task.sleep(for: .milliseconds(700))
+            for _ in 0..<100 where try await !runs().contains(where: { $0.trigger == "manual" && $0.state != .running }) {
+                try await Task.sleep(for: .milliseconds(100))
+            }
             group.cancelAll()
         }
         let runs = try await harness.store.runs(limit: 20).map(\.run)
