@@ -3,7 +3,7 @@ public struct ProcessorConfiguration: Sendable {
     /// The consumer group; offsets are stored with the rows under this name. Default `userstream`.
     public var group: String
     public var topic: String
-    /// Most records handled in one store commit. Default 5,000.
+    /// Most records handled in one store commit. Default 10,000.
     public var maxBatchRecords: Int
     /// How long one poll waits for records when caught up. Default 250 ms.
     public var pollTimeout: Duration
@@ -19,7 +19,7 @@ public struct ProcessorConfiguration: Sendable {
     public init(
         group: String = "userstream",
         topic: String = "users_created",
-        maxBatchRecords: Int = 5000,
+        maxBatchRecords: Int = 10_000,
         pollTimeout: Duration = .milliseconds(250),
         untilIdle: Bool = false,
         drainTimeout: Duration = .seconds(10),

@@ -27,7 +27,7 @@ struct BenchCommand: AsyncParsableCommand {
     var batchSize: Int = Env.int("BATCH_SIZE", 5000)
 
     @Option(help: "Most records per store commit. (env: USERSTREAM_PROCESS_BATCH)")
-    var processBatch: Int = Env.int("PROCESS_BATCH", 5000)
+    var processBatch: Int = Env.int("PROCESS_BATCH", 10_000)
 
     @Option(help: "Log fsync policy: batch, interval:<duration> or never. (env: USERSTREAM_LOG_FSYNC)")
     var logFsync: String = Env.string("LOG_FSYNC", "batch")
@@ -44,15 +44,11 @@ struct BenchCommand: AsyncParsableCommand {
     func validate() throws {
         guard users >= 1 else { throw ValidationError("--users must be ≥ 1") }
         guard (1...100_000).contains(batchSize) else { throw ValidationError("--batch-size must be in 1…100000") }
-        var options = LogOptions()
-        options.logFsync = logFsync
-        _ = try options.fsyncPolicy()
+        _ = try LogOptions.fsyncPolicy(parsing: logFsync)
     }
 
     func run() async throws {
-        var data = DataOptions()
-        data.logLevel = logLevel
-        let logger = data.makeLogger()
+        let logger = DataOptions.makeLogger(level: logLevel)
         let root: String
         let removeAfter: Bool
         if let dir {
@@ -65,20 +61,24 @@ struct BenchCommand: AsyncParsableCommand {
             removeAfter = true
         }
         defer { if removeAfter { try? FileManager.default.removeItem(atPath: root) } }
-        data.dataDir = root + "/data"
-        var logOptions = LogOptions()
-        logOptions.logFsync = logFsync
+        var logConfiguration = EmbeddedLogConfiguration(directory: root + "/data/log")
+        logConfiguration.fsync = try LogOptions.fsyncPolicy(parsing: logFsync)
 
         print("userstream bench: \(users) synthetic users, produce batches of \(batchSize), commits of ≤ \(processBatch)")
         print("  data: \(root)  log fsync: \(logFsync)  store: WAL, synchronous=FULL")
-        let log = try Components.openLog(data, logOptions, logger: logger)
-        let store = try Components.openStore(data, logger: logger)
+        let log = try EmbeddedLog.open(configuration: logConfiguration, logger: logger)
+        let store = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: root + "/data/store"), logger: logger)
         let target = users
+        // The source is not on the measured path: users are generated before the clock starts, and the run measures
+        // flatten → produce → embedded log → processor → store.
+        var generator = SyntheticUserGenerator(seed: 42)
+        let profiles = generator.next(count: users)
+        let baselineRSS = Self.peakRSSBytes()
         let progress = Mutex(BenchProgress())
         let ingestor = Ingestor(
             log: log,
             store: store,
-            source: SyntheticSource(generator: SyntheticUserGenerator(seed: 42)),
+            source: PregeneratedSource(profiles),
             configuration: IngestConfiguration(duration: nil, count: users, batchSize: batchSize, usersPerSecond: 0),
             logger: logger
         )
@@ -105,7 +105,11 @@ struct BenchCommand: AsyncParsableCommand {
         let started = clock.now
         let run = try await withThrowingTaskGroup(of: JobRun?.self) { group in
             group.addTask {
-                _ = try await processor.runUntilDone()
+                do {
+                    _ = try await processor.runUntilDone()
+                } catch is CancellationError {
+                    // Stopped below once every produced user is committed.
+                }
                 return nil
             }
             let run = try await ingestor.runOnce(trigger: "manual", runID: "bench__\(Timestamp.iso8601(milliseconds: startMillis))")
@@ -131,11 +135,14 @@ struct BenchCommand: AsyncParsableCommand {
             return latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
         }
         print("")
-        print("pipeline (produce → embedded log → processor → store):")
+        print("pipeline (flatten → produce → embedded log → processor → store; users generated beforehand):")
         print("  users produced:      \(run.produced)  stored: \(stored)  elapsed: \(String(format: "%.2f", elapsed.secondsDouble)) s")
         print("  throughput:          \(Self.rate(Double(run.produced) / max(endToEndSeconds, 0.001))) users/s")
         print("  produce→commit:      p50 \(percentile(0.50)) ms, p99 \(percentile(0.99)) ms, max \(latencies.last ?? 0) ms")
-        print("  peak RSS:            \(peakRSS / 1_048_576) MiB")
+        print(
+            "  peak RSS:            \(peakRSS / 1_048_576) MiB (of which \(baselineRSS / 1_048_576) MiB are the "
+                + "pre-generated users)"
+        )
         guard stored == run.produced else {
             print("error: stored \(stored) users but produced \(run.produced)")
             throw ExitCode.failure
@@ -143,12 +150,11 @@ struct BenchCommand: AsyncParsableCommand {
         if skipCeiling { return }
 
         // The ceiling: raw prepared inserts of the same rows, same pragmas, no pipeline.
-        var generator = SyntheticUserGenerator(seed: 42)
         let ingestedAt = Timestamp.iso8601(milliseconds: Timestamp.nowMilliseconds())
         var rows: [UserRecord] = []
         rows.reserveCapacity(users)
-        for _ in 0..<users {
-            rows.append(try UserRecord(flattening: generator.next(), ingestedAt: ingestedAt))
+        for profile in profiles {
+            rows.append(try UserRecord(flattening: profile, ingestedAt: ingestedAt))
         }
         print("")
         print("store ceiling (raw sqlite3 prepared inserts, same rows, WAL, synchronous=FULL):")
@@ -172,6 +178,27 @@ struct BenchCommand: AsyncParsableCommand {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Int(usage.ru_maxrss) * 1024
+    }
+}
+
+/// Hands out users generated before the benchmark's clock starts.
+final class PregeneratedSource: UserSource {
+    let name = "synthetic"
+    let profiles: [RandomUserProfile]
+    let next = Mutex(0)
+
+    init(_ profiles: [RandomUserProfile]) {
+        self.profiles = profiles
+    }
+
+    func nextBatch(maxUsers: Int) async throws -> SourceBatch? {
+        let range = next.withLock { start -> Range<Int> in
+            let end = min(profiles.count, start + maxUsers)
+            defer { start = end }
+            return start..<end
+        }
+        guard !range.isEmpty else { return nil }
+        return SourceBatch(users: profiles[range].map { .user($0) })
     }
 }
 

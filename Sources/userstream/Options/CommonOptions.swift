@@ -23,7 +23,11 @@ struct DataOptions: ParsableArguments {
 
     /// Sets up logging to standard error once per process and returns the root logger.
     func makeLogger() -> Logger {
-        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
+        Self.makeLogger(level: logLevel)
+    }
+
+    static func makeLogger(level text: String) -> Logger {
+        let level = Logger.Level(rawValue: text.lowercased()) ?? .info
         LoggingBootstrap.once(level: level)
         var logger = Logger(label: "userstream")
         logger.logLevel = level
@@ -117,7 +121,7 @@ struct ProcessOptions: ParsableArguments {
     var group: String = Env.string("GROUP", "userstream")
 
     @Option(help: "Most records per store commit. (env: USERSTREAM_PROCESS_BATCH)")
-    var processBatch: Int = Env.int("PROCESS_BATCH", 5000)
+    var processBatch: Int = Env.int("PROCESS_BATCH", 10_000)
 
     func validate() throws {
         guard !group.isEmpty else { throw ValidationError("--group must not be empty") }

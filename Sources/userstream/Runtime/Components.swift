@@ -55,6 +55,10 @@ enum Components {
 
 extension LogOptions {
     func fsyncPolicy() throws -> FsyncPolicy {
+        try Self.fsyncPolicy(parsing: logFsync)
+    }
+
+    static func fsyncPolicy(parsing logFsync: String) throws -> FsyncPolicy {
         switch logFsync {
         case "batch", "always": return .everyBatch
         case "never": return .never
