@@ -31,16 +31,8 @@ struct IngestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = data.makeLogger()
-        let log = try Components.openLog(data, logOptions, logger: logger)
-        let store: any UserStore
-        do {
-            store = try Components.openStore(data, logger: logger)
-        } catch {
-            try? await log.close()
-            throw error
-        }
         let result = Mutex<JobRun?>(nil)
-        do {
+        try await Components.withEngines(data, logOptions, logger: logger) { log, store in
             let runDuration: Duration? =
                 duration.flatMap { DurationText.parse($0) } ?? (count == nil ? .seconds(60) : nil)
             let ingestor = Ingestor(
@@ -56,25 +48,11 @@ struct IngestCommand: AsyncParsableCommand {
                 ),
                 logger: logger
             )
-            let job = OneShotService {
+            try await Components.runOneShot(logger: logger) {
                 let run = try await ingestor.runOnce(trigger: "manual")
                 result.withLock { $0 = run }
             }
-            let group = ServiceGroup(
-                configuration: ServiceGroupConfiguration(
-                    services: [.init(service: job, successTerminationBehavior: .gracefullyShutdownGroup)],
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    logger: logger
-                )
-            )
-            try await group.run()
-        } catch {
-            try? await store.close()
-            try? await log.close()
-            throw error
         }
-        try await store.close()
-        try await log.close()
         guard let run = result.withLock({ $0 }) else { throw ExitCode.failure }
         print(RunsCommand.summaryLine(run))
         if run.state == .failed { throw ExitCode.failure }

@@ -24,16 +24,8 @@ struct ProcessCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = data.makeLogger()
-        let log = try Components.openLog(data, logOptions, logger: logger)
-        let store: any UserStore
-        do {
-            store = try Components.openStore(data, logger: logger)
-        } catch {
-            try? await log.close()
-            throw error
-        }
         let totals = Mutex<Processor.Totals?>(nil)
-        do {
+        try await Components.withEngines(data, logOptions, logger: logger) { log, store in
             let processor = Processor(
                 log: log,
                 store: store,
@@ -45,25 +37,11 @@ struct ProcessCommand: AsyncParsableCommand {
                 ),
                 logger: logger
             )
-            let job = OneShotService {
+            try await Components.runOneShot(logger: logger) {
                 let done = try await processor.runUntilDone()
                 totals.withLock { $0 = done }
             }
-            let group = ServiceGroup(
-                configuration: ServiceGroupConfiguration(
-                    services: [.init(service: job, successTerminationBehavior: .gracefullyShutdownGroup)],
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    logger: logger
-                )
-            )
-            try await group.run()
-        } catch {
-            try? await store.close()
-            try? await log.close()
-            throw error
         }
-        try await store.close()
-        try await log.close()
         if let done = totals.withLock({ $0 }) {
             print(
                 "processed \(done.records) records: \(done.inserted) stored, \(done.duplicates) duplicates, "

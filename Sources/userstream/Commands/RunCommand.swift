@@ -35,15 +35,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = data.makeLogger()
-        let log = try Components.openLog(data, logOptions, logger: logger)
-        let store: any UserStore
-        do {
-            store = try Components.openStore(data, logger: logger)
-        } catch {
-            try? await log.close()
-            throw error
-        }
-        do {
+        try await Components.withEngines(data, logOptions, logger: logger) { log, store in
             let ingestor = Ingestor(
                 log: log,
                 store: store,
@@ -77,23 +69,11 @@ struct RunCommand: AsyncParsableCommand {
                 ]
             )
             // Services shut down in reverse order: the scheduler stops fetching first, then the processor drains.
-            let group = ServiceGroup(
-                configuration: ServiceGroupConfiguration(
-                    services: [
-                        .init(service: retention), .init(service: processor), .init(service: scheduler),
-                    ],
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    logger: logger
-                )
+            try await Components.runServices(
+                [.init(service: retention), .init(service: processor), .init(service: scheduler)],
+                logger: logger
             )
-            try await group.run()
-        } catch {
-            try? await store.close()
-            try? await log.close()
-            throw error
         }
-        try await store.close()
-        try await log.close()
         logger.info("userstream.run.stopped")
     }
 }

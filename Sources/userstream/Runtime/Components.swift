@@ -3,6 +3,7 @@ import EmbeddedLog
 import Foundation
 import Logging
 import Pipeline
+import ServiceLifecycle
 import RandomUser
 import Store
 import UserStreamCore
@@ -70,5 +71,55 @@ extension LogOptions {
             }
             throw ValidationError("--log-fsync must be batch, interval:<duration> or never (got '\(logFsync)')")
         }
+    }
+}
+
+extension Components {
+    /// Opens the embedded log and store, runs `body` with them, and closes both whatever happens.
+    static func withEngines<T: Sendable>(
+        _ data: DataOptions,
+        _ logOptions: LogOptions,
+        logger: Logger,
+        _ body: (EmbeddedLog, SQLiteStore) async throws -> T
+    ) async throws -> T {
+        let log = try openLog(data, logOptions, logger: logger)
+        let store: SQLiteStore
+        do {
+            store = try openStore(data, logger: logger)
+        } catch {
+            try? await log.close()
+            throw error
+        }
+        let result: T
+        do {
+            result = try await body(log, store)
+        } catch {
+            try? await store.close()
+            try? await log.close()
+            throw error
+        }
+        try await store.close()
+        try await log.close()
+        return result
+    }
+
+    /// Runs services in one group, with graceful shutdown on SIGTERM and SIGINT.
+    static func runServices(_ services: [ServiceGroupConfiguration.ServiceConfiguration], logger: Logger) async throws {
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services,
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+
+    /// Runs one piece of work as a service: SIGTERM/SIGINT trigger its graceful shutdown, and the group ends with it.
+    static func runOneShot(logger: Logger, _ body: @escaping @Sendable () async throws -> Void) async throws {
+        try await runServices(
+            [.init(service: OneShotService(body: body), successTerminationBehavior: .gracefullyShutdownGroup)],
+            logger: logger
+        )
     }
 }
