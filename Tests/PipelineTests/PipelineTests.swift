@@ -192,6 +192,31 @@ struct PipelineTests {
         try await server.stop()
     }
 
+    @Test("errors met by a fetch that the run's deadline cuts off are still recorded")
+    func deadlineKeepsErrors() async throws {
+        let server = RandomUserTestServer()
+        try await server.start()
+        let harness = try PipelineHarness()
+        server.enqueue(.status(503), .delay(seconds: 10))
+        var configuration = RandomUserAPIConfiguration()
+        configuration.apiURL = server.url
+        configuration.backoffBase = .milliseconds(5)
+        configuration.requestTimeout = .seconds(30)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let run = try await harness.ingestor(
+            source: RandomUserAPISource(configuration: configuration, logger: harness.logger),
+            duration: .milliseconds(800)
+        ).runOnce()
+        #expect(clock.now - started < .seconds(5))
+        #expect(run.state == .failed)
+        #expect(run.requests == 2)
+        #expect(run.errors == ["http_5xx": 1])
+        #expect(run.message == "the run delivered zero users")
+        try await harness.close()
+        try await server.stop()
+    }
+
     @Test("the scheduler runs right away, then on schedule, and on manual trigger")
     func scheduler() async throws {
         let harness = try PipelineHarness()

@@ -64,35 +64,38 @@ public struct Ingestor: Sendable {
                 configuration.count.map { $0 - run.usersFetched } ?? Int.max
             )
             let source = self.source
-            let outcome: Result<SourceBatch?, StopReason>?
-            do {
-                outcome = try await runUntilStopped(deadline: deadline) {
-                    try await source.nextBatch(maxUsers: wanted)
-                }
-            } catch let error as UserSourceError {
-                run.requests += error.requests
-                run.errors.merge(error.errors, uniquingKeysWith: +)
-                run.message = error.description
-                run.state = .failed
-                logger.error("job.run.source_failed", metadata: ["error": "\(error)"])
-                break loop
-            } catch is CancellationError {
-                stopReason = "cancelled"
-                break loop
+            let outcome = await runUntilStopped(deadline: deadline) {
+                try await source.nextBatch(maxUsers: wanted)
             }
-            guard let outcome else { break }
             let batch: SourceBatch
             switch outcome {
-            case .failure(.deadline):
-                break loop
-            case .failure(.shutdown):
-                stopReason = "stopped by shutdown"
-                break loop
             case .success(nil):
                 logger.info("job.run.source_exhausted")
                 break loop
             case .success(let value?):
                 batch = value
+            case .failure(let error):
+                // Whatever ended the fetch, keep the requests and errors the source met until then.
+                var sourceError = error as? UserSourceError
+                if let stopped = error as? Stopped {
+                    sourceError = stopped.operationError as? UserSourceError
+                    if stopped.reason == .shutdown { stopReason = "stopped by shutdown" }
+                } else if error is CancellationError || sourceError?.code == .cancelled {
+                    stopReason = "cancelled"
+                } else if let sourceError {
+                    run.message = sourceError.description
+                    run.state = .failed
+                    logger.error("job.run.source_failed", metadata: ["error": "\(sourceError)"])
+                } else {
+                    run.message = "\(error)"
+                    run.state = .failed
+                    logger.error("job.run.source_failed", metadata: ["error": "\(error)"])
+                }
+                if let sourceError {
+                    run.requests += sourceError.requests
+                    run.errors.merge(sourceError.errors, uniquingKeysWith: +)
+                }
+                break loop
             }
             run.requests += batch.requests
             run.errors.merge(batch.errors, uniquingKeysWith: +)
@@ -106,16 +109,11 @@ public struct Ingestor: Sendable {
                 let due = started + .milliseconds(Int64(Double(run.usersFetched) / configuration.usersPerSecond * 1000))
                 let wake = deadline.map { min($0, due) } ?? due
                 if wake > clock.now {
-                    let slept: Result<Void, StopReason>?
-                    do {
-                        slept = try await runUntilStopped(deadline: nil) {
-                            try await Task.sleep(until: wake, clock: .continuous)
-                        }
-                    } catch {
-                        slept = nil
+                    let slept = await runUntilStopped(deadline: nil) {
+                        try await Task.sleep(until: wake, clock: .continuous)
                     }
-                    if case .failure(.shutdown)? = slept {
-                        stopReason = "stopped by shutdown"
+                    if case .failure(let error) = slept {
+                        stopReason = (error as? Stopped)?.reason == .shutdown ? "stopped by shutdown" : "cancelled"
                         break loop
                     }
                 }
@@ -131,7 +129,7 @@ public struct Ingestor: Sendable {
                 run.state = run.produced > 0 ? .success : .failed
             }
         }
-        if run.produced == 0, run.state != .failed {
+        if run.produced == 0 {
             // The seeds' DAG reported success while producing nothing; we do not.
             run.state = .failed
             run.message = run.message ?? "the run delivered zero users"

@@ -109,15 +109,16 @@ public final class RandomUserAPISource: UserSource {
                 )
                 throw UserSourceError(code: code, message: message, requests: requests, errors: errors)
             case .retry(let kind, let message, let after):
-                errors[kind, default: 0] += 1
                 if Task.isCancelled {
+                    // The request most likely failed because it was cancelled: not an API error.
                     throw UserSourceError(
                         code: .cancelled,
-                        message: "cancelled after \(kind): \(message)",
+                        message: "cancelled during a request (\(kind): \(message))",
                         requests: requests,
                         errors: errors
                     )
                 }
+                errors[kind, default: 0] += 1
                 guard attempt < attempts else {
                     logger.warning(
                         "randomuser retries exhausted",
