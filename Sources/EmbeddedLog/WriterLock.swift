@@ -27,9 +27,18 @@ final class WriterLock: Sendable {
     static func acquire(directory: String) throws(EmbeddedLogError) -> WriterLock {
         let path = directory + "/writer.lock"
         let fd = try FileIO.openFile(path, O_RDWR | O_CREAT, mode: 0o644)
+        // A lock just released can stay held for a moment by a child that another thread of the holder was
+        // spawning (the child holds a copy of the descriptor until its exec closes it): retry briefly before
+        // naming the holder.
+        var busyAttempts = 0
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             if code == EINTR { continue }
+            if code == EWOULDBLOCK, busyAttempts < 20 {
+                busyAttempts += 1
+                usleep(25_000)
+                continue
+            }
             FileIO.closeFile(fd)
             if code == EWOULDBLOCK {
                 let holder = (try? FileIO.readFile(path)).map { Holder(parsing: $0) } ?? Holder()

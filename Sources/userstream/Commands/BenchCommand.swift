@@ -32,16 +32,22 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Log fsync policy: batch, interval:<duration> or never. (env: USERSTREAM_LOG_FSYNC)")
     var logFsync: String = Env.string("LOG_FSYNC", "batch")
 
-    @Option(help: "Directory for the bench's data (default: a fresh temporary directory, removed afterwards).")
-    var dir: String?
+    @Option(
+        help: """
+            Directory for the bench's data (default: a fresh temporary directory, removed afterwards). \
+            (env: USERSTREAM_BENCH_DIR)
+            """
+    )
+    var dir: String? = Env.optionalString("BENCH_DIR")
 
-    @Flag(help: "Skip measuring the raw-insert ceiling.")
-    var skipCeiling = false
+    @Flag(help: "Skip measuring the raw-insert ceiling. (env: USERSTREAM_BENCH_SKIP_CEILING)")
+    var skipCeiling = Env.bool("BENCH_SKIP_CEILING", false)
 
     @Option(help: "Log level. (env: USERSTREAM_LOG_LEVEL)")
     var logLevel: String = Env.string("LOG_LEVEL", "warning")
 
     func validate() throws {
+        if let problem = Env.problems.first { throw ValidationError(problem) }
         guard users >= 1 else { throw ValidationError("--users must be ≥ 1") }
         guard (1...100_000).contains(batchSize) else { throw ValidationError("--batch-size must be in 1…100000") }
         _ = try LogOptions.fsyncPolicy(parsing: logFsync)
