@@ -134,7 +134,10 @@ public struct Ingestor: Sendable {
             run.state = .failed
             run.message = run.message ?? "the run delivered zero users"
         }
-        try await store.saveRun(run)
+        // Record how the run ended even when the task running it was cancelled.
+        let finished = run
+        let store = self.store
+        try await Task { try await store.saveRun(finished) }.value
         Counter(label: "userstream_job_runs_total", dimensions: [("state", run.state.rawValue)]).increment()
         logger.info(
             "job.run.finished",
