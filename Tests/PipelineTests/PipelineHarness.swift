@@ -13,13 +13,14 @@ struct PipelineHarness {
     let store: SQLiteStore
     let logger: Logger
 
-    init(partitions: Int = 3) throws {
+    init(partitions: Int = 3, maxBatchBytes: Int? = nil) throws {
         directory = try TemporaryDirectory()
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         self.logger = logger
         var logConfiguration = EmbeddedLogConfiguration(directory: directory.path + "/log")
         logConfiguration.defaultPartitions = partitions
+        if let maxBatchBytes { logConfiguration.maxBatchBytes = maxBatchBytes }
         log = try EmbeddedLog.open(configuration: logConfiguration, logger: logger)
         store = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path + "/store"), logger: logger)
     }

@@ -217,6 +217,21 @@ struct PipelineTests {
         try await server.stop()
     }
 
+    @Test("a run whose records the log refuses ends failed with the reason, not left running")
+    func produceFailureFailsTheRun() async throws {
+        let harness = try PipelineHarness(maxBatchBytes: 256)
+        let run = try await harness.ingestor(source: SyntheticSource(generator: SyntheticUserGenerator(seed: 5)), count: 10)
+            .runOnce()
+        #expect(run.state == .failed)
+        #expect(run.produced == 0)
+        #expect(run.usersFetched == 10)
+        #expect(run.message?.isEmpty == false)
+        let saved = try await harness.store.runs(limit: 1).first?.run
+        #expect(saved?.state == .failed)
+        #expect(saved?.message == run.message)
+        try await harness.close()
+    }
+
     @Test("the scheduler runs right away, then on schedule, and on manual trigger")
     func scheduler() async throws {
         let harness = try PipelineHarness()

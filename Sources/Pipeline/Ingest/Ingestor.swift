@@ -99,11 +99,18 @@ public struct Ingestor: Sendable {
             }
             run.requests += batch.requests
             run.errors.merge(batch.errors, uniquingKeysWith: +)
-            try await produce(batch, into: &run)
-
-            if clock.now - lastSave >= configuration.progressInterval {
-                try await store.saveRun(run)
-                lastSave = clock.now
+            do {
+                try await produce(batch, into: &run)
+                if clock.now - lastSave >= configuration.progressInterval {
+                    try await store.saveRun(run)
+                    lastSave = clock.now
+                }
+            } catch {
+                // The log or the store refused: record the failure in the run rather than leave it 'running'.
+                run.state = .failed
+                run.message = "\(error)"
+                logger.error("job.run.produce_failed", metadata: ["error": "\(error)"])
+                break loop
             }
             if configuration.usersPerSecond > 0 {
                 let due = started + .milliseconds(Int64(Double(run.usersFetched) / configuration.usersPerSecond * 1000))
@@ -177,8 +184,10 @@ public struct Ingestor: Sendable {
                 deadLetters.append(Self.deadLetter(raw: raw, reason: reason, headers: baseHeaders, at: now))
             }
         }
+        run.usersFetched += batch.users.count
         if !deadLetters.isEmpty {
             try await log.produce(deadLetters, to: Topics.usersCreatedDLQ)
+            run.deadLettered += deadLetters.count
             Counter(label: "userstream_dead_letters_total", dimensions: [("stage", "ingest")]).increment(by: deadLetters.count)
             for letter in deadLetters.prefix(3) {
                 logger.warning("ingest.dead_letter", metadata: ["dlq.reason": "\(letter.headers.first?.stringValue ?? "")"])
@@ -186,11 +195,9 @@ public struct Ingestor: Sendable {
         }
         if !records.isEmpty {
             try await log.produce(records, to: Topics.usersCreated)
+            run.produced += records.count
             Counter(label: "userstream_produced_total").increment(by: records.count)
         }
-        run.usersFetched += batch.users.count
-        run.produced += records.count
-        run.deadLettered += deadLetters.count
     }
 
     static func deadLetter(raw: [UInt8], reason: String, headers: [LogHeader], at timestamp: Int64) -> LogRecord {
