@@ -22,7 +22,11 @@ public struct InsertCeilingResult: Sendable, Hashable {
 /// bookkeeping (upsert checks, aggregates, offsets, GRDB) costs.
 public enum InsertCeiling {
     /// Inserts `rows` into a new database in `directory` (created if needed, the file removed afterwards).
-    public static func measure(rows: [UserRecord], transactionSize: Int, directory: String) throws
+    public static func measure(
+        rows: [UserRecord],
+        transactionSize: Int,
+        directory: String
+    ) throws
         -> InsertCeilingResult
     {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -55,7 +59,8 @@ public enum InsertCeiling {
         try exec(StoreSchema.createdUsersTable(schema: "main"))
 
         let columns = UserRecord.columnNames
-        let sql = "INSERT INTO created_users (\(columns.joined(separator: ", "))) VALUES ("
+        let sql =
+            "INSERT INTO created_users (\(columns.joined(separator: ", "))) VALUES ("
             + (1...columns.count).map { "?\($0)" }.joined(separator: ", ") + ")"
         var prepared: OpaquePointer?
         guard sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil) == SQLITE_OK,
@@ -77,7 +82,12 @@ public enum InsertCeiling {
                 let rc = try binder.withBound(statement) { sqlite3_step(statement) }
                 sqlite3_reset(statement)
                 guard rc == SQLITE_DONE else {
-                    throw StoreError(.sqlite, "insert ceiling: " + String(cString: sqlite3_errmsg(db)), sql: sql, sqliteCode: rc)
+                    throw StoreError(
+                        .sqlite,
+                        "insert ceiling: " + String(cString: sqlite3_errmsg(db)),
+                        sql: sql,
+                        sqliteCode: rc
+                    )
                 }
                 inTransaction += 1
                 if inTransaction == transactionSize {

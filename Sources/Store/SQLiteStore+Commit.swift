@@ -40,7 +40,8 @@ struct CommitStatements: Sendable {
         let placeholders = (1...columns.count).map { "?\($0)" }.joined(separator: ", ")
         // Only a conflict on the id is ignored: any other constraint failure (NOT NULL, STRICT types) is an error,
         // which `INSERT OR IGNORE` would silently swallow.
-        insertUser = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) "
+        insertUser =
+            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) "
             + "ON CONFLICT (id) DO NOTHING"
         selectPrevious = "SELECT gender, nat, age, ingested_at FROM \(table) WHERE id = ?1"
         // Every column but id and ingested_at (the last one): latest data wins, first ingestion time kept.
@@ -66,7 +67,12 @@ struct CommitStatements: Sendable {
 
 /// One batch commit, inside the caller's write transaction.
 enum BatchCommit {
-    static func run(_ batch: StoreBatch, in db: Database, statements: CommitStatements, now: Int64) throws
+    static func run(
+        _ batch: StoreBatch,
+        in db: Database,
+        statements: CommitStatements,
+        now: Int64
+    ) throws
         -> StoreCommitResult
     {
         guard let connection = db.sqliteConnection else { throw StoreError(.closed, "commit: the store is closed") }
@@ -125,7 +131,8 @@ enum BatchCommit {
                 selectPrevious.reset()
                 try binder.withBound(update.handle) { _ = try update.stepDone() }
                 update.reset()
-                let previousMinute = Timestamp.milliseconds(iso8601: previous.ingestedAt)
+                let previousMinute =
+                    Timestamp.milliseconds(iso8601: previous.ingestedAt)
                     .map(AggregateValues.minute(milliseconds:)) ?? nowMinute
                 deltas.move(
                     minute: previousMinute,
@@ -187,7 +194,11 @@ struct RawStatement {
         let rc = sqlite3_step(handle)
         guard rc == SQLITE_ROW else {
             if rc == SQLITE_DONE {
-                throw StoreError(.sqlite, "commit: a conflicting user id has no row", sql: String(cString: sqlite3_sql(handle)))
+                throw StoreError(
+                    .sqlite,
+                    "commit: a conflicting user id has no row",
+                    sql: String(cString: sqlite3_sql(handle))
+                )
             }
             throw error(rc)
         }

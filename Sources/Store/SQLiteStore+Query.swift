@@ -37,7 +37,12 @@ extension SQLiteStore {
         }
     }
 
-    static func collect(_ handle: OpaquePointer, connection: OpaquePointer?, limit: Int, sql: String) throws
+    static func collect(
+        _ handle: OpaquePointer,
+        connection: OpaquePointer?,
+        limit: Int,
+        sql: String
+    ) throws
         -> QueryResult
     {
         sqlite3_reset(handle)

@@ -53,7 +53,10 @@ public final class SQLiteStore: UserStore {
         }
 
         do {
-            pool = try DatabasePool(path: configuration.mainDatabasePath, configuration: Self.grdbConfiguration(configuration))
+            pool = try DatabasePool(
+                path: configuration.mainDatabasePath,
+                configuration: Self.grdbConfiguration(configuration)
+            )
         } catch {
             throw StoreError.wrapping(error, "cannot open the store at \(configuration.directory)", code: .open)
         }
@@ -81,12 +84,20 @@ public final class SQLiteStore: UserStore {
                     try db.execute(sql: "PRAGMA main.synchronous = FULL")
                 }
             } catch {
-                throw StoreError.wrapping(error, "cannot configure the store at \(configuration.directory)", code: .open)
+                throw StoreError.wrapping(
+                    error,
+                    "cannot configure the store at \(configuration.directory)",
+                    code: .open
+                )
             }
             do {
                 try StoreSchema.migrator(keyspace: keyspace).migrate(pool)
             } catch {
-                throw StoreError.wrapping(error, "cannot migrate the store at \(configuration.directory)", code: .migration)
+                throw StoreError.wrapping(
+                    error,
+                    "cannot migrate the store at \(configuration.directory)",
+                    code: .migration
+                )
             }
         }
         logger.info(
@@ -116,7 +127,8 @@ public final class SQLiteStore: UserStore {
         var grdb = Configuration()
         grdb.label = "userstream.store"
         grdb.readonly = configuration.readOnly
-        let seconds = Double(configuration.busyTimeout.components.seconds)
+        let seconds =
+            Double(configuration.busyTimeout.components.seconds)
             + Double(configuration.busyTimeout.components.attoseconds) / 1e18
         grdb.busyMode = .timeout(seconds)
         grdb.maximumReaderCount = 4
@@ -154,7 +166,9 @@ public final class SQLiteStore: UserStore {
     static func isValidIdentifier(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
         else { return false }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) }
+        return name.unicodeScalars.allSatisfy {
+            $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0)
+        }
     }
 
     var keyspace: String { configuration.keyspace }
@@ -181,7 +195,8 @@ public final class SQLiteStore: UserStore {
     }
 
     public func user(id: String) async throws -> UserRecord? {
-        let sql = "SELECT \(UserRecord.columnNames.joined(separator: ", ")) FROM \"\(keyspace)\".created_users WHERE id = ?"
+        let sql =
+            "SELECT \(UserRecord.columnNames.joined(separator: ", ")) FROM \"\(keyspace)\".created_users WHERE id = ?"
         return try await read("user") { db in
             guard let row = try Row.fetchOne(db, sql: sql, arguments: [id]) else { return nil }
             return try Self.userRecord(row)

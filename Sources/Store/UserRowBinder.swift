@@ -74,13 +74,16 @@ struct UserRowBinder {
                 let rc: Int32
                 switch parameter {
                 case Self.ageParameter:
-                    rc = age.map { sqlite3_bind_int64(statement, parameter, Int64($0)) }
+                    rc =
+                        age.map { sqlite3_bind_int64(statement, parameter, Int64($0)) }
                         ?? sqlite3_bind_null(statement, parameter)
                 case Self.latitudeParameter:
-                    rc = latitude.map { sqlite3_bind_double(statement, parameter, $0) }
+                    rc =
+                        latitude.map { sqlite3_bind_double(statement, parameter, $0) }
                         ?? sqlite3_bind_null(statement, parameter)
                 case Self.longitudeParameter:
-                    rc = longitude.map { sqlite3_bind_double(statement, parameter, $0) }
+                    rc =
+                        longitude.map { sqlite3_bind_double(statement, parameter, $0) }
                         ?? sqlite3_bind_null(statement, parameter)
                 default:
                     let index = Int(parameter) - 1

@@ -40,7 +40,10 @@ public enum StoreContract {
     public static let checks: [StoreContractCheck] = [
         StoreContractCheck("commit inserts users and user(id:) reads back every field", run: insertsAndReadsBack),
         StoreContractCheck("replaying a batch changes nothing but the run's duplicates", run: replayIsIdempotent),
-        StoreContractCheck("the same id twice in one batch: one row, latest data, first ingestion", run: duplicatesInBatch),
+        StoreContractCheck(
+            "the same id twice in one batch: one row, latest data, first ingestion",
+            run: duplicatesInBatch
+        ),
         StoreContractCheck("a later duplicate with changed gender/nat/age moves the aggregates", run: changedDuplicate),
         StoreContractCheck("aggregates equal the rows after random commits", run: aggregatesMatchRows),
         StoreContractCheck("a user without ingested_at is stored with a time and counted", run: missingIngestedAt),
@@ -60,9 +63,16 @@ public enum StoreContract {
             try await storeEnsureEqual(result, StoreCommitResult(inserted: 60, duplicates: 0), "commit result")
             try await storeEnsureEqual(try await store.userCount(), 60, "userCount after commit")
             for user in batch.users {
-                try await storeEnsureEqual(try await store.user(id: user.record.id), user.record, "user \(user.record.id)")
+                try await storeEnsureEqual(
+                    try await store.user(id: user.record.id),
+                    user.record,
+                    "user \(user.record.id)"
+                )
             }
-            try await storeEnsure(try await store.user(id: StoreFixtures.id(1_000_000)) == nil, "an unknown id reads as nil")
+            try await storeEnsure(
+                try await store.user(id: StoreFixtures.id(1_000_000)) == nil,
+                "an unknown id reads as nil"
+            )
             try await storeEnsureEqual(try await store.aggregateTotals(.total), ["all": 60], "total aggregate")
         }
     }
@@ -77,9 +87,17 @@ public enum StoreContract {
                 nextOffsets: [0: 20, 1: 20],
                 deadLetteredByRun: [runID: 2]
             )
-            try await storeEnsureEqual(try await store.commit(batch), StoreCommitResult(inserted: 40, duplicates: 0), "first commit")
+            try await storeEnsureEqual(
+                try await store.commit(batch),
+                StoreCommitResult(inserted: 40, duplicates: 0),
+                "first commit"
+            )
             let before = try await snapshot(store, group: batch.group, topic: batch.topic)
-            try await storeEnsureEqual(try await store.commit(batch), StoreCommitResult(inserted: 0, duplicates: 40), "replay")
+            try await storeEnsureEqual(
+                try await store.commit(batch),
+                StoreCommitResult(inserted: 0, duplicates: 40),
+                "replay"
+            )
             let after = try await snapshot(store, group: batch.group, topic: batch.topic)
             try await storeEnsureEqual(after, before, "rows, aggregates and offsets after replaying the batch")
             let reports = try await store.runs(limit: 10)
@@ -113,11 +131,19 @@ public enum StoreContract {
                 nextOffsets: [0: 4],
                 batchID: "userstream/users_created/0:0-4"
             )
-            try await storeEnsureEqual(try await store.commit(batch), StoreCommitResult(inserted: 2, duplicates: 2), "commit result")
+            try await storeEnsureEqual(
+                try await store.commit(batch),
+                StoreCommitResult(inserted: 2, duplicates: 2),
+                "commit result"
+            )
             try await storeEnsureEqual(try await store.userCount(), 2, "rows")
             var expected = latest
             expected.ingestedAt = first.ingestedAt
-            try await storeEnsureEqual(try await store.user(id: first.id), expected, "latest data wins, first ingestion time kept")
+            try await storeEnsureEqual(
+                try await store.user(id: first.id),
+                expected,
+                "latest data wins, first ingestion time kept"
+            )
             try await storeEnsureEqual(try await store.aggregateTotals(.total), ["all": 2], "total aggregate")
         }
     }
@@ -165,7 +191,9 @@ public enum StoreContract {
                     // Later versions of a user change what the aggregates are keyed by.
                     switch random.next() % 5 {
                     case 0: user.gender = user.gender == "male" ? "female" : "male"
-                    case 1: user.nat = random.next() % 4 == 0 ? nil : StoreFixtures.nationalities.randomElement(using: &random)
+                    case 1:
+                        user.nat =
+                            random.next() % 4 == 0 ? nil : StoreFixtures.nationalities.randomElement(using: &random)
                     case 2: user.age = random.next() % 6 == 0 ? nil : Int(random.next() % 90)
                     default: break
                     }
@@ -179,7 +207,11 @@ public enum StoreContract {
             }
             try await storeEnsureEqual(try await store.userCount(), model.records.count, "rows")
             for dimension in AggregateDimension.allCases {
-                try await storeEnsureEqual(try await store.aggregateTotals(dimension), model.totals(dimension), "\(dimension.rawValue)")
+                try await storeEnsureEqual(
+                    try await store.aggregateTotals(dimension),
+                    model.totals(dimension),
+                    "\(dimension.rawValue)"
+                )
             }
             for id in model.records.keys.sorted().prefix(50) {
                 try await storeEnsureEqual(try await store.user(id: id), model.records[id], "user \(id)")
@@ -197,7 +229,10 @@ public enum StoreContract {
             for id in [user.id, garbled.id] {
                 let stored = try await store.user(id: id)
                 let time = stored?.ingestedAt.flatMap { Timestamp.milliseconds(iso8601: $0) }
-                try await storeEnsure(time != nil, "user \(id) is stored with an ingestion time, got \(String(describing: stored?.ingestedAt))")
+                try await storeEnsure(
+                    time != nil,
+                    "user \(id) is stored with an ingestion time, got \(String(describing: stored?.ingestedAt))"
+                )
             }
             try await storeEnsureEqual(try await store.aggregateTotals(.total), ["all": 2], "both are counted")
             var changed = user
@@ -213,13 +248,29 @@ public enum StoreContract {
 
     static func offsets(_ makeStore: StoreContractCheck.MakeStore) async throws {
         try await withStore(makeStore) { store in
-            try await storeEnsureEqual(try await store.committedOffsets(group: "g1", topic: "users_created"), [:], "nothing committed")
+            try await storeEnsureEqual(
+                try await store.committedOffsets(group: "g1", topic: "users_created"),
+                [:],
+                "nothing committed"
+            )
             try await store.commit(StoreFixtures.batch(0..<5, group: "g1", nextOffsets: [0: 10, 1: 5]))
             try await store.commit(StoreFixtures.batch(5..<8, group: "g2", nextOffsets: [0: 3]))
             try await store.commit(StoreFixtures.batch(8..<9, group: "g1", topic: "other", nextOffsets: [0: 7]))
-            try await storeEnsureEqual(try await store.committedOffsets(group: "g1", topic: "users_created"), [0: 10, 1: 5], "g1")
-            try await storeEnsureEqual(try await store.committedOffsets(group: "g2", topic: "users_created"), [0: 3], "g2")
-            try await storeEnsureEqual(try await store.committedOffsets(group: "g1", topic: "other"), [0: 7], "g1/other")
+            try await storeEnsureEqual(
+                try await store.committedOffsets(group: "g1", topic: "users_created"),
+                [0: 10, 1: 5],
+                "g1"
+            )
+            try await storeEnsureEqual(
+                try await store.committedOffsets(group: "g2", topic: "users_created"),
+                [0: 3],
+                "g2"
+            )
+            try await storeEnsureEqual(
+                try await store.committedOffsets(group: "g1", topic: "other"),
+                [0: 7],
+                "g1/other"
+            )
             // A batch of only dead letters still advances its offsets.
             let deadOnly = StoreBatch(
                 group: "g1",
@@ -229,13 +280,21 @@ public enum StoreContract {
                 nextOffsets: [1: 9],
                 batchID: "g1/users_created/1:5-9"
             )
-            try await storeEnsureEqual(try await store.commit(deadOnly), StoreCommitResult(inserted: 0, duplicates: 0), "empty batch")
+            try await storeEnsureEqual(
+                try await store.commit(deadOnly),
+                StoreCommitResult(inserted: 0, duplicates: 0),
+                "empty batch"
+            )
             try await storeEnsureEqual(
                 try await store.committedOffsets(group: "g1", topic: "users_created"),
                 [0: 10, 1: 9],
                 "a later commit advances its partitions only"
             )
-            try await storeEnsureEqual(try await store.committedOffsets(group: "g3", topic: "users_created"), [:], "unknown group")
+            try await storeEnsureEqual(
+                try await store.committedOffsets(group: "g3", topic: "users_created"),
+                [:],
+                "unknown group"
+            )
         }
     }
 
@@ -257,7 +316,9 @@ public enum StoreContract {
             newest.message = "done"
             try await store.saveRun(newest)
 
-            try await store.commit(StoreFixtures.batch(0..<10, runID: newest.runID, deadLetteredByRun: [newest.runID: 2]))
+            try await store.commit(
+                StoreFixtures.batch(0..<10, runID: newest.runID, deadLetteredByRun: [newest.runID: 2])
+            )
             try await store.commit(StoreFixtures.batch(5..<12, runID: older.runID))
 
             let reports = try await store.runs(limit: 10)
@@ -270,7 +331,11 @@ public enum StoreContract {
                 ],
                 "processed stats per run"
             )
-            try await storeEnsureEqual(try await store.runs(limit: 2).map(\.run.runID), [newest.runID, middle.runID], "limit")
+            try await storeEnsureEqual(
+                try await store.runs(limit: 2).map(\.run.runID),
+                [newest.runID, middle.runID],
+                "limit"
+            )
         }
     }
 
@@ -284,8 +349,16 @@ public enum StoreContract {
         try await first.close()
 
         try await withStore(makeStore) { store in
-            try await storeEnsureEqual(try await snapshot(store, group: batch.group, topic: batch.topic), before, "after reopening")
-            try await storeEnsureEqual(try await store.user(id: batch.users[17].record.id), batch.users[17].record, "a user")
+            try await storeEnsureEqual(
+                try await snapshot(store, group: batch.group, topic: batch.topic),
+                before,
+                "after reopening"
+            )
+            try await storeEnsureEqual(
+                try await store.user(id: batch.users[17].record.id),
+                batch.users[17].record,
+                "a user"
+            )
             try await storeEnsureEqual(
                 try await store.runs(limit: 5),
                 [JobRunReport(run: savedRun, processed: RunProcessingStats(stored: 30))],
@@ -311,7 +384,11 @@ public enum StoreContract {
                 "SELECT email, nat FROM spark_streams.created_users WHERE id = '\(batch.users[3].record.id)'",
                 limit: 10
             )
-            try await storeEnsureEqual(one.rows, [[batch.users[3].record.email, batch.users[3].record.nat]], "text cells")
+            try await storeEnsureEqual(
+                one.rows,
+                [[batch.users[3].record.email, batch.users[3].record.nat]],
+                "text cells"
+            )
 
             for statement in [
                 "DELETE FROM spark_streams.created_users",
@@ -328,7 +405,11 @@ public enum StoreContract {
                 try await storeEnsure(refused, "query refuses \(statement)")
             }
             try await storeEnsureEqual(try await store.userCount(), 25, "the table is unchanged")
-            try await storeEnsureEqual(try await store.user(id: batch.users[0].record.id), batch.users[0].record, "the row is unchanged")
+            try await storeEnsureEqual(
+                try await store.user(id: batch.users[0].record.id),
+                batch.users[0].record,
+                "the row is unchanged"
+            )
         }
     }
 
@@ -354,7 +435,9 @@ public enum StoreContract {
             runID: runID,
             trigger: trigger,
             source: "synthetic",
-            startedAt: Date(timeIntervalSince1970: Double(StoreFixtures.baseMilliseconds + startedAtSecond * 1000 + 123) / 1000)
+            startedAt: Date(
+                timeIntervalSince1970: Double(StoreFixtures.baseMilliseconds + startedAtSecond * 1000 + 123) / 1000
+            )
         )
     }
 

@@ -4,11 +4,14 @@ import UserStreamCore
 public enum StoreFixtures {
     public static let genders = ["female", "male"]
     public static let nationalities = [
-        "AU", "BR", "CA", "CH", "DE", "DK", "ES", "FI", "FR", "GB", "IE", "IN", "IR", "MX", "NL", "NO", "NZ", "RS", "TR",
+        "AU", "BR", "CA", "CH", "DE", "DK", "ES", "FI", "FR", "GB", "IE", "IN", "IR", "MX", "NL", "NO", "NZ", "RS",
+        "TR",
         "UA", "US",
     ]
     static let firstNames = ["Louane", "Mathis", "Ayşe", "Jürgen", "Ella", "Noah", "Инна", "Zoé", "Kiran", "Sofía"]
-    static let lastNames = ["Vidal", "Moulin", "Öztürk", "Schäfer", "Wilson", "O'Brien", "Бойко", "Lefèvre", "Rao", "Gil"]
+    static let lastNames = [
+        "Vidal", "Moulin", "Öztürk", "Schäfer", "Wilson", "O'Brien", "Бойко", "Lefèvre", "Rao", "Gil",
+    ]
     static let cities = ["Lyon", "Ankara", "München", "Auckland", "Cork", "Київ", "Nantes", "Pune", "Sevilla", "Oslo"]
 
     /// 2024-05-01T12:00:00.000Z, the first user's ingestion time.

@@ -21,7 +21,10 @@ struct CLITests {
 
     @Test("environment twins set defaults, and bad values are clear errors")
     func environment() async throws {
-        let bad = try await CLI.run(["ingest", "--source", "synthetic"], environment: ["USERSTREAM_BATCH_SIZE": "9000"])
+        let bad = try await CLI.run(
+            ["ingest", "--source", "synthetic"],
+            environment: ["USERSTREAM_BATCH_SIZE": "9000"]
+        )
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("--batch-size must be in 1…5000"))
         let junk = try await CLI.run(["ingest", "--source", "synthetic"], environment: ["USERSTREAM_COUNT": "many"])
@@ -36,7 +39,9 @@ struct CLITests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.path + "/data"
-        let ingest = try await CLI.run(["ingest", "--source", "synthetic", "--seed", "1", "--count", "500", "--rate", "0", "--data-dir", data])
+        let ingest = try await CLI.run([
+            "ingest", "--source", "synthetic", "--seed", "1", "--count", "500", "--rate", "0", "--data-dir", data,
+        ])
         #expect(ingest.status == 0, "\(ingest.stderr)")
         #expect(ingest.stdout.contains("success"))
         #expect(ingest.stdout.contains("produced 500"))
@@ -84,7 +89,8 @@ struct CLITests {
         for _ in 0..<150 where stored == 0 {
             try await Task.sleep(for: .milliseconds(200))
             if FileManager.default.fileExists(atPath: data + "/store/spark_streams.sqlite") {
-                stored = Int(try await CLI.scalar("SELECT count(*) FROM spark_streams.created_users", dataDir: data)) ?? 0
+                stored =
+                    Int(try await CLI.scalar("SELECT count(*) FROM spark_streams.created_users", dataDir: data)) ?? 0
             }
         }
         #expect(stored > 0, "run never stored a user: \(run.stderrSoFar)")
@@ -119,10 +125,12 @@ struct CLITests {
         for _ in 0..<2 {
             let process = try CLI.start(["process", "--process-batch", "400", "--data-dir", data])
             var stored = 0
-            let before = Int(try await CLI.scalar("SELECT count(*) FROM spark_streams.created_users", dataDir: data)) ?? 0
+            let before =
+                Int(try await CLI.scalar("SELECT count(*) FROM spark_streams.created_users", dataDir: data)) ?? 0
             for _ in 0..<600 {
                 try await Task.sleep(for: .milliseconds(25))
-                stored = Int(try await CLI.scalar("SELECT count(*) FROM spark_streams.created_users", dataDir: data)) ?? 0
+                stored =
+                    Int(try await CLI.scalar("SELECT count(*) FROM spark_streams.created_users", dataDir: data)) ?? 0
                 if stored > before { break }
             }
             process.signal(SIGKILL)
@@ -133,14 +141,23 @@ struct CLITests {
 
         let finish = try await CLI.run(["process", "--until-idle", "--data-dir", data])
         #expect(finish.status == 0, "\(finish.stderr)")
-        #expect(try await CLI.scalar("SELECT count(*) FROM spark_streams.created_users", dataDir: data) == String(total))
-        #expect(try await CLI.scalar("SELECT count(DISTINCT id) FROM spark_streams.created_users", dataDir: data) == String(total))
+        #expect(
+            try await CLI.scalar("SELECT count(*) FROM spark_streams.created_users", dataDir: data) == String(total)
+        )
+        #expect(
+            try await CLI.scalar("SELECT count(DISTINCT id) FROM spark_streams.created_users", dataDir: data)
+                == String(total)
+        )
         // Offsets committed with the rows: nothing was processed twice, so no duplicates were counted.
         #expect(try await CLI.scalar("SELECT sum(stored) FROM spark_streams.run_stats", dataDir: data) == String(total))
         #expect(try await CLI.scalar("SELECT sum(duplicates) FROM spark_streams.run_stats", dataDir: data) == "0")
         // Aggregates equal the rows, per dimension.
-        #expect(try await CLI.scalar(
-            "SELECT sum(count) FROM spark_streams.user_counts WHERE dimension = 'total'", dataDir: data) == String(total))
+        #expect(
+            try await CLI.scalar(
+                "SELECT sum(count) FROM spark_streams.user_counts WHERE dimension = 'total'",
+                dataDir: data
+            ) == String(total)
+        )
         let mismatches = try await CLI.scalar(
             """
             SELECT count(*) FROM (SELECT gender, count(*) AS n FROM spark_streams.created_users GROUP BY gender) r
@@ -150,7 +167,11 @@ struct CLITests {
             dataDir: data
         )
         #expect(mismatches == "0")
-        #expect(try await CLI.scalar(
-            "SELECT max(next_offset) IS NOT NULL FROM spark_streams.consumer_offsets", dataDir: data) == "1")
+        #expect(
+            try await CLI.scalar(
+                "SELECT max(next_offset) IS NOT NULL FROM spark_streams.consumer_offsets",
+                dataDir: data
+            ) == "1"
+        )
     }
 }

@@ -54,7 +54,11 @@ func record(
     )
 }
 
-func consumeAll(_ log: EmbeddedLog, topic: String, from start: [TopicPartition: Int64] = [:]) async throws
+func consumeAll(
+    _ log: EmbeddedLog,
+    topic: String,
+    from start: [TopicPartition: Int64] = [:]
+) async throws
     -> [ConsumedRecord]
 {
     let consumer = try await log.makeConsumer(group: "test", topics: [topic]) { _ in start }

@@ -25,13 +25,21 @@ struct CronScheduleTests {
     }
 
     @Test func macrosAndEvery() throws {
-        #expect(try CronSchedule(parsing: "@hourly").nextFire(after: ms("2026-11-21T00:31:00.000Z")) == ms("2026-11-21T01:00:00.000Z"))
-        #expect(try CronSchedule(parsing: "@daily").nextFire(after: ms("2026-11-21T00:31:00.000Z")) == ms("2026-11-22T00:00:00.000Z"))
+        #expect(
+            try CronSchedule(parsing: "@hourly").nextFire(after: ms("2026-11-21T00:31:00.000Z"))
+                == ms("2026-11-21T01:00:00.000Z")
+        )
+        #expect(
+            try CronSchedule(parsing: "@daily").nextFire(after: ms("2026-11-21T00:31:00.000Z"))
+                == ms("2026-11-22T00:00:00.000Z")
+        )
         let every = try CronSchedule(parsing: "@every 30s")
         #expect(every.nextFire(after: ms("2026-11-21T00:31:10.000Z")) == ms("2026-11-21T00:31:30.000Z"))
     }
 
-    @Test(arguments: ["", "* * * *", "61 * * * *", "* 24 * * *", "*/0 * * * *", "5-1 * * * *", "@every", "@every 10ms", "* * * foo *"])
+    @Test(arguments: [
+        "", "* * * *", "61 * * * *", "* 24 * * *", "*/0 * * * *", "5-1 * * * *", "@every", "@every 10ms", "* * * foo *",
+    ])
     func rejectsInvalid(_ text: String) {
         #expect(throws: CronScheduleError.self) { try CronSchedule(parsing: text) }
     }

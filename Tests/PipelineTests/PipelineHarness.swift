@@ -22,15 +22,28 @@ struct PipelineHarness {
         logConfiguration.defaultPartitions = partitions
         if let maxBatchBytes { logConfiguration.maxBatchBytes = maxBatchBytes }
         log = try EmbeddedLog.open(configuration: logConfiguration, logger: logger)
-        store = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path + "/store"), logger: logger)
+        store = try SQLiteStore(
+            configuration: SQLiteStoreConfiguration(directory: directory.path + "/store"),
+            logger: logger
+        )
     }
 
-    func ingestor(source: any UserSource, count: Int? = nil, batchSize: Int = 100, duration: Duration? = nil) -> Ingestor {
+    func ingestor(
+        source: any UserSource,
+        count: Int? = nil,
+        batchSize: Int = 100,
+        duration: Duration? = nil
+    ) -> Ingestor {
         Ingestor(
             log: log,
             store: store,
             source: source,
-            configuration: IngestConfiguration(duration: duration, count: count, batchSize: batchSize, usersPerSecond: 0),
+            configuration: IngestConfiguration(
+                duration: duration,
+                count: count,
+                batchSize: batchSize,
+                usersPerSecond: 0
+            ),
             logger: logger
         )
     }

@@ -17,9 +17,10 @@ struct PipelineTests {
         let many = try JSONSerialization.jsonObject(
             with: Data(contentsOf: URL(fileURLWithPath: PipelineHarness.fixture("v1.4-111-users-all-nats.json")))
         )
-        let single = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: PipelineHarness.fixture("v1.4-single-BR.json")))
-        ) as! [String: Any]
+        let single =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: PipelineHarness.fixture("v1.4-single-BR.json")))
+            ) as! [String: Any]
         let brUser = (single["results"] as! [[String: Any]])[0]
         var noLogin = brUser
         noLogin.removeValue(forKey: "login")
@@ -28,7 +29,9 @@ struct PipelineTests {
         login["uuid"] = "0b5c6a40-5f1e-4d7c-9a55-2f0c8e1d9b11"
         badEmail["login"] = login
         badEmail["email"] = "not-an-email"
-        let lines = [try compact(many), try compact(single), try compact(brUser), try compact(noLogin), try compact(badEmail)]
+        let lines = [
+            try compact(many), try compact(single), try compact(brUser), try compact(noLogin), try compact(badEmail),
+        ]
         let path = directory + "/replay.jsonl"
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -105,7 +108,14 @@ struct PipelineTests {
             ("oversized field", variant { $0.firstName = String(repeating: "x", count: 5000) }),
         ]
         let now = Timestamp.nowMilliseconds()
-        var records = cases.map { LogRecord(key: nil, value: $0.1, headers: [LogHeader(key: RecordHeaders.runID, string: "r1")], timestamp: now) }
+        var records = cases.map {
+            LogRecord(
+                key: nil,
+                value: $0.1,
+                headers: [LogHeader(key: RecordHeaders.runID, string: "r1")],
+                timestamp: now
+            )
+        }
         records.append(LogRecord(key: Array(good.id.utf8), value: good.jsonBytes(), headers: [], timestamp: now))
         try await harness.log.produce(records, to: Topics.usersCreated)
 
@@ -131,8 +141,12 @@ struct PipelineTests {
     @Test("processing twice stores nothing twice; a second group sees every user as a duplicate")
     func replayIsIdempotent() async throws {
         let harness = try PipelineHarness()
-        let run = try await harness.ingestor(source: SyntheticSource(generator: SyntheticUserGenerator(seed: 3)), count: 3000, batchSize: 500)
-            .runOnce()
+        let run = try await harness.ingestor(
+            source: SyntheticSource(generator: SyntheticUserGenerator(seed: 3)),
+            count: 3000,
+            batchSize: 500
+        )
+        .runOnce()
         #expect(run.produced == 3000)
         let first = try await harness.processUntilIdle(maxBatch: 700)
         #expect(first.inserted == 3000)
@@ -158,8 +172,12 @@ struct PipelineTests {
         configuration.apiURL = server.url
         configuration.seed = "pipeline"
         configuration.backoffBase = .milliseconds(10)
-        let run = try await harness.ingestor(source: RandomUserAPISource(configuration: configuration, logger: harness.logger), count: 250, batchSize: 100)
-            .runOnce()
+        let run = try await harness.ingestor(
+            source: RandomUserAPISource(configuration: configuration, logger: harness.logger),
+            count: 250,
+            batchSize: 100
+        )
+        .runOnce()
         #expect(run.state == .success)
         #expect(run.produced == 250)
         #expect(run.errors["http_5xx"] == 1)
@@ -180,8 +198,11 @@ struct PipelineTests {
         configuration.apiURL = server.url
         configuration.maxAttempts = 3
         configuration.backoffBase = .milliseconds(5)
-        let run = try await harness.ingestor(source: RandomUserAPISource(configuration: configuration, logger: harness.logger), count: 10)
-            .runOnce()
+        let run = try await harness.ingestor(
+            source: RandomUserAPISource(configuration: configuration, logger: harness.logger),
+            count: 10
+        )
+        .runOnce()
         #expect(run.state == .failed)
         #expect(run.produced == 0)
         #expect(run.errors["error_body"] == 3)
@@ -220,8 +241,11 @@ struct PipelineTests {
     @Test("a run whose records the log refuses ends failed with the reason, not left running")
     func produceFailureFailsTheRun() async throws {
         let harness = try PipelineHarness(maxBatchBytes: 256)
-        let run = try await harness.ingestor(source: SyntheticSource(generator: SyntheticUserGenerator(seed: 5)), count: 10)
-            .runOnce()
+        let run = try await harness.ingestor(
+            source: SyntheticSource(generator: SyntheticUserGenerator(seed: 5)),
+            count: 10
+        )
+        .runOnce()
         #expect(run.state == .failed)
         #expect(run.produced == 0)
         #expect(run.usersFetched == 10)
@@ -235,18 +259,28 @@ struct PipelineTests {
     @Test("the scheduler runs right away, then on schedule, and on manual trigger")
     func scheduler() async throws {
         let harness = try PipelineHarness()
-        let ingestor = harness.ingestor(source: SyntheticSource(generator: SyntheticUserGenerator(seed: 11)), batchSize: 10, duration: .milliseconds(150))
-        let scheduler = JobScheduler(ingestor: ingestor, schedule: try CronSchedule(parsing: "@every 1s"), logger: harness.logger)
+        let ingestor = harness.ingestor(
+            source: SyntheticSource(generator: SyntheticUserGenerator(seed: 11)),
+            batchSize: 10,
+            duration: .milliseconds(150)
+        )
+        let scheduler = JobScheduler(
+            ingestor: ingestor,
+            schedule: try CronSchedule(parsing: "@every 1s"),
+            logger: harness.logger
+        )
         let store = harness.store
         func runs() async throws -> [JobRun] { try await store.runs(limit: 50).map(\.run) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await scheduler.run() }
             // The first run starts right away and the schedule fires again; poll rather than sleep a fixed time.
-            for _ in 0..<100 where try await runs().filter({ $0.trigger == "scheduled" && $0.state != .running }).count < 2 {
+            for _ in 0..<100
+            where try await runs().filter({ $0.trigger == "scheduled" && $0.state != .running }).count < 2 {
                 try await Task.sleep(for: .milliseconds(100))
             }
             scheduler.trigger()
-            for _ in 0..<100 where try await !runs().contains(where: { $0.trigger == "manual" && $0.state != .running }) {
+            for _ in 0..<100 where try await !runs().contains(where: { $0.trigger == "manual" && $0.state != .running })
+            {
                 try await Task.sleep(for: .milliseconds(100))
             }
             group.cancelAll()
@@ -258,13 +292,18 @@ struct PipelineTests {
         try await harness.close()
     }
 
-    func expectAggregatesMatchRows(_ harness: PipelineHarness, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    func expectAggregatesMatchRows(
+        _ harness: PipelineHarness,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let rows = try await harness.store.userCount()
         let total = try await harness.store.aggregateTotals(.total)
         #expect(total["all"] == rows, sourceLocation: sourceLocation)
         let genders = try await harness.store.aggregateTotals(.gender)
         let byGender = try await harness.store.query(
-            "SELECT gender, count(*) FROM spark_streams.created_users GROUP BY gender", limit: 100)
+            "SELECT gender, count(*) FROM spark_streams.created_users GROUP BY gender",
+            limit: 100
+        )
         for row in byGender.rows {
             #expect(genders[row[0] ?? ""] == Int(row[1] ?? ""), sourceLocation: sourceLocation)
         }

@@ -132,9 +132,15 @@ struct SQLiteStoreTests {
     func readerWhileWriting() async throws {
         let directory = try StoreTestDirectory()
         defer { directory.remove() }
-        let writer = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path), logger: quietLogger)
+        let writer = try SQLiteStore(
+            configuration: SQLiteStoreConfiguration(directory: directory.path),
+            logger: quietLogger
+        )
         try await writer.commit(StoreFixtures.batch(0..<100))
-        let reader = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path, readOnly: true), logger: quietLogger)
+        let reader = try SQLiteStore(
+            configuration: SQLiteStoreConfiguration(directory: directory.path, readOnly: true),
+            logger: quietLogger
+        )
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for start in stride(from: 100, to: 2_100, by: 100) {
@@ -162,8 +168,14 @@ struct SQLiteStoreTests {
     func twoWriters() async throws {
         let directory = try StoreTestDirectory()
         defer { directory.remove() }
-        let first = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path), logger: quietLogger)
-        let second = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path), logger: quietLogger)
+        let first = try SQLiteStore(
+            configuration: SQLiteStoreConfiguration(directory: directory.path),
+            logger: quietLogger
+        )
+        let second = try SQLiteStore(
+            configuration: SQLiteStoreConfiguration(directory: directory.path),
+            logger: quietLogger
+        )
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, store) in [first, second].enumerated() {
                 group.addTask {
@@ -188,7 +200,10 @@ struct SQLiteStoreTests {
         defer { directory.remove() }
         let path = directory.path + "/missing/store"
         let error = #expect(throws: StoreError.self) {
-            try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: path, readOnly: true), logger: quietLogger)
+            try SQLiteStore(
+                configuration: SQLiteStoreConfiguration(directory: path, readOnly: true),
+                logger: quietLogger
+            )
         }
         #expect(error?.code == .noData)
         #expect(error?.message.contains("no data yet at \(path)") == true)
@@ -204,7 +219,10 @@ struct SQLiteStoreTests {
         #expect(FileManager.default.fileExists(atPath: path + "/spark_streams.sqlite"))
         #expect(FileManager.default.fileExists(atPath: path + "/userstream.sqlite"))
         try await store.close()
-        let reopened = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: path, readOnly: true), logger: quietLogger)
+        let reopened = try SQLiteStore(
+            configuration: SQLiteStoreConfiguration(directory: path, readOnly: true),
+            logger: quietLogger
+        )
         #expect(try await reopened.userCount() == 0)
         try await reopened.close()
     }
@@ -246,7 +264,10 @@ struct SQLiteStoreTests {
     func errors() async throws {
         let directory = try StoreTestDirectory()
         defer { directory.remove() }
-        let store = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path), logger: quietLogger)
+        let store = try SQLiteStore(
+            configuration: SQLiteStoreConfiguration(directory: directory.path),
+            logger: quietLogger
+        )
         let error = await #expect(throws: StoreError.self) {
             try await store.query("SELECT nope FROM spark_streams.created_users", limit: 1)
         }
@@ -269,14 +290,16 @@ struct SQLiteStoreTests {
                 withNullPicture[11] = "NULL"
                 #expect(throws: DatabaseError.self) {
                     try db.execute(
-                        sql: "INSERT INTO spark_streams.created_users (\(columns)) VALUES (\(withNullPicture.joined(separator: ", ")))"
+                        sql:
+                            "INSERT INTO spark_streams.created_users (\(columns)) VALUES (\(withNullPicture.joined(separator: ", ")))"
                     )
                 }
                 var withTextAge = values
                 withTextAge[16] = "'old'"
                 #expect(throws: DatabaseError.self) {
                     try db.execute(
-                        sql: "INSERT INTO spark_streams.created_users (\(columns)) VALUES (\(withTextAge.joined(separator: ", ")))"
+                        sql:
+                            "INSERT INTO spark_streams.created_users (\(columns)) VALUES (\(withTextAge.joined(separator: ", ")))"
                     )
                 }
             }
@@ -300,7 +323,10 @@ struct SQLiteStoreTests {
             )
             #expect(stats.rows == [["10", "0"]])
             // The store is still usable, and its cached statements too.
-            #expect(try await store.commit(StoreFixtures.batch(5..<20, runID: "r")) == StoreCommitResult(inserted: 10, duplicates: 5))
+            #expect(
+                try await store.commit(StoreFixtures.batch(5..<20, runID: "r"))
+                    == StoreCommitResult(inserted: 10, duplicates: 5)
+            )
         }
     }
 
@@ -331,7 +357,10 @@ struct SQLiteStoreTests {
     private func withStore(_ body: (SQLiteStore, String) async throws -> Void) async throws {
         let directory = try StoreTestDirectory()
         defer { directory.remove() }
-        let store = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory.path), logger: quietLogger)
+        let store = try SQLiteStore(
+            configuration: SQLiteStoreConfiguration(directory: directory.path),
+            logger: quietLogger
+        )
         do {
             try await body(store, directory.path)
         } catch {

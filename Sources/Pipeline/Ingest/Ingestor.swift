@@ -175,10 +175,17 @@ public struct Ingestor: Sendable {
                 do {
                     let record = try UserRecord(flattening: user, ingestedAt: ingestedAt)
                     records.append(
-                        LogRecord(key: Array(record.id.utf8), value: record.jsonBytes(), headers: baseHeaders, timestamp: now)
+                        LogRecord(
+                            key: Array(record.id.utf8),
+                            value: record.jsonBytes(),
+                            headers: baseHeaders,
+                            timestamp: now
+                        )
                     )
                 } catch {
-                    deadLetters.append(Self.deadLetter(raw: user.apiJSONBytes(), reason: "\(error)", headers: baseHeaders, at: now))
+                    deadLetters.append(
+                        Self.deadLetter(raw: user.apiJSONBytes(), reason: "\(error)", headers: baseHeaders, at: now)
+                    )
                 }
             case .rejected(let raw, let reason):
                 deadLetters.append(Self.deadLetter(raw: raw, reason: reason, headers: baseHeaders, at: now))
@@ -188,9 +195,14 @@ public struct Ingestor: Sendable {
         if !deadLetters.isEmpty {
             try await log.produce(deadLetters, to: Topics.usersCreatedDLQ)
             run.deadLettered += deadLetters.count
-            Counter(label: "userstream_dead_letters_total", dimensions: [("stage", "ingest")]).increment(by: deadLetters.count)
+            Counter(label: "userstream_dead_letters_total", dimensions: [("stage", "ingest")]).increment(
+                by: deadLetters.count
+            )
             for letter in deadLetters.prefix(3) {
-                logger.warning("ingest.dead_letter", metadata: ["dlq.reason": "\(letter.headers.first?.stringValue ?? "")"])
+                logger.warning(
+                    "ingest.dead_letter",
+                    metadata: ["dlq.reason": "\(letter.headers.first?.stringValue ?? "")"]
+                )
             }
         }
         if !records.isEmpty {

@@ -177,7 +177,10 @@ public struct Processor: Service {
             for letter in prepared.deadLetters.prefix(3) {
                 logger.warning(
                     "processor.dead_letter",
-                    metadata: ["dlq.reason": "\(letter.headers.first(where: { $0.key == RecordHeaders.dlqReason })?.stringValue ?? "")"]
+                    metadata: [
+                        "dlq.reason":
+                            "\(letter.headers.first(where: { $0.key == RecordHeaders.dlqReason })?.stringValue ?? "")"
+                    ]
                 )
             }
         }

@@ -5,8 +5,15 @@ import UserStreamCore
 /// `@every <duration>` (e.g. `@every 30s`) for intervals finer than a minute.
 public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     enum Kind: Sendable, Hashable {
-        case fields(minutes: Set<Int>, hours: Set<Int>, days: Set<Int>, months: Set<Int>, weekdays: Set<Int>,
-                    daysRestricted: Bool, weekdaysRestricted: Bool)
+        case fields(
+            minutes: Set<Int>,
+            hours: Set<Int>,
+            days: Set<Int>,
+            months: Set<Int>,
+            weekdays: Set<Int>,
+            daysRestricted: Bool,
+            weekdaysRestricted: Bool
+        )
         case every(milliseconds: Int64)
     }
 
@@ -26,7 +33,10 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         if trimmed.hasPrefix("@every") {
             let rest = trimmed.dropFirst("@every".count).filter { !$0.isWhitespace }
             guard let duration = DurationText.parse(String(rest)), duration.milliseconds >= 100 else {
-                throw CronScheduleError(text: text, reason: "@every needs a duration of at least 100ms, like @every 30s")
+                throw CronScheduleError(
+                    text: text,
+                    reason: "@every needs a duration of at least 100ms, like @every 30s"
+                )
             }
             kind = .every(milliseconds: duration.milliseconds)
             return
@@ -51,8 +61,13 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
             weekday.insert(0)
         }
         kind = .fields(
-            minutes: minute, hours: hour, days: day, months: month, weekdays: weekday,
-            daysRestricted: !fields[2].hasPrefix("*"), weekdaysRestricted: !fields[4].hasPrefix("*")
+            minutes: minute,
+            hours: hour,
+            days: day,
+            months: month,
+            weekdays: weekday,
+            daysRestricted: !fields[2].hasPrefix("*"),
+            weekdaysRestricted: !fields[4].hasPrefix("*")
         )
     }
 
@@ -67,7 +82,10 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         func value(_ token: Substring) throws -> Int {
             if let number = Int(token), range.contains(number) { return number }
             if let index = names.firstIndex(of: token.lowercased()) { return index + nameBase }
-            throw CronScheduleError(text: text, reason: "\(name): '\(token)' is not in \(range.lowerBound)-\(range.upperBound)")
+            throw CronScheduleError(
+                text: text,
+                reason: "\(name): '\(token)' is not in \(range.lowerBound)-\(range.upperBound)"
+            )
         }
         var result = Set<Int>()
         for part in field.split(separator: ",", omittingEmptySubsequences: false) {
@@ -105,7 +123,15 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .every(let interval):
             return (milliseconds / interval + 1) * interval
-        case .fields(let minutes, let hours, let days, let months, let weekdays, let daysRestricted, let weekdaysRestricted):
+        case .fields(
+            let minutes,
+            let hours,
+            let days,
+            let months,
+            let weekdays,
+            let daysRestricted,
+            let weekdaysRestricted
+        ):
             var minute = milliseconds / 60_000 + 1
             let limit = minute + 60 * 24 * 366 * 5
             while minute < limit {

@@ -68,7 +68,10 @@ public final class JobScheduler: Service, Sendable {
                     // Skip every fire time that passed during the run: missed runs are not caught up.
                     nextFire = schedule.nextFire(after: Timestamp.nowMilliseconds())
                     if let fire = nextFire {
-                        logger.info("scheduler.next_run", metadata: ["job.next_fire": "\(Timestamp.iso8601(milliseconds: fire))"])
+                        logger.info(
+                            "scheduler.next_run",
+                            metadata: ["job.next_fire": "\(Timestamp.iso8601(milliseconds: fire))"]
+                        )
                     }
                 }
                 continue

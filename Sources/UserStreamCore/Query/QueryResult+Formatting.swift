@@ -119,7 +119,8 @@ extension QueryResult {
 
     static func csvField(_ text: String) -> String {
         // An empty string is quoted so that it differs from NULL (an empty field), as PostgreSQL's CSV does.
-        let needsQuotes = text.isEmpty
+        let needsQuotes =
+            text.isEmpty
             || text.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
         guard needsQuotes else { return text }
         var quoted = "\""

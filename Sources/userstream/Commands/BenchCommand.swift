@@ -70,10 +70,15 @@ struct BenchCommand: AsyncParsableCommand {
         var logConfiguration = EmbeddedLogConfiguration(directory: root + "/data/log")
         logConfiguration.fsync = try LogOptions.fsyncPolicy(parsing: logFsync)
 
-        print("userstream bench: \(users) synthetic users, produce batches of \(batchSize), commits of ≤ \(processBatch)")
+        print(
+            "userstream bench: \(users) synthetic users, produce batches of \(batchSize), commits of ≤ \(processBatch)"
+        )
         print("  data: \(root)  log fsync: \(logFsync)  store: WAL, synchronous=FULL")
         let log = try EmbeddedLog.open(configuration: logConfiguration, logger: logger)
-        let store = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: root + "/data/store"), logger: logger)
+        let store = try SQLiteStore(
+            configuration: SQLiteStoreConfiguration(directory: root + "/data/store"),
+            logger: logger
+        )
         let target = users
         // The source is not on the measured path: users are generated before the clock starts, and the run measures
         // flatten → produce → embedded log → processor → store.
@@ -118,7 +123,10 @@ struct BenchCommand: AsyncParsableCommand {
                 }
                 return nil
             }
-            let run = try await ingestor.runOnce(trigger: "manual", runID: "bench__\(Timestamp.iso8601(milliseconds: startMillis))")
+            let run = try await ingestor.runOnce(
+                trigger: "manual",
+                runID: "bench__\(Timestamp.iso8601(milliseconds: startMillis))"
+            )
             while progress.withLock({ $0.records }) < run.produced {
                 try await Task.sleep(for: .milliseconds(2))
             }
@@ -142,9 +150,13 @@ struct BenchCommand: AsyncParsableCommand {
         }
         print("")
         print("pipeline (flatten → produce → embedded log → processor → store; users generated beforehand):")
-        print("  users produced:      \(run.produced)  stored: \(stored)  elapsed: \(String(format: "%.2f", elapsed.secondsDouble)) s")
+        print(
+            "  users produced:      \(run.produced)  stored: \(stored)  elapsed: \(String(format: "%.2f", elapsed.secondsDouble)) s"
+        )
         print("  throughput:          \(Self.rate(Double(run.produced) / max(endToEndSeconds, 0.001))) users/s")
-        print("  produce→commit:      p50 \(percentile(0.50)) ms, p99 \(percentile(0.99)) ms, max \(latencies.last ?? 0) ms")
+        print(
+            "  produce→commit:      p50 \(percentile(0.50)) ms, p99 \(percentile(0.99)) ms, max \(latencies.last ?? 0) ms"
+        )
         print(
             "  peak RSS:            \(peakRSS / 1_048_576) MiB (of which \(baselineRSS / 1_048_576) MiB are the "
                 + "pre-generated users)"

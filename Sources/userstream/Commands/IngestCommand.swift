@@ -16,7 +16,10 @@ struct IngestCommand: AsyncParsableCommand {
     @OptionGroup var sourceOptions: SourceOptions
     @OptionGroup var logOptions: LogOptions
 
-    @Option(help: "How long the run streams users (default 60s, or no limit when --count is given). (env: USERSTREAM_DURATION)")
+    @Option(
+        help:
+            "How long the run streams users (default 60s, or no limit when --count is given). (env: USERSTREAM_DURATION)"
+    )
     var duration: String? = Env.optionalString("DURATION")
 
     @Option(help: "Stop after this many users. (env: USERSTREAM_COUNT)")

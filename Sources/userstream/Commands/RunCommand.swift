@@ -7,7 +7,8 @@ import UserStreamCore
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Start the whole pipeline: the user_automation schedule, ingestor, embedded log, processor and store.",
+        abstract:
+            "Start the whole pipeline: the user_automation schedule, ingestor, embedded log, processor and store.",
         discussion: """
             The first job run starts right away, then the schedule takes over; a run still going at a fire time \
             makes that fire time skipped (missed runs are not caught up). SIGINT/SIGTERM stop fetching, drain the \
@@ -49,7 +50,11 @@ struct RunCommand: AsyncParsableCommand {
                 ),
                 logger: logger
             )
-            let scheduler = JobScheduler(ingestor: ingestor, schedule: try CronSchedule(parsing: schedule), logger: logger)
+            let scheduler = JobScheduler(
+                ingestor: ingestor,
+                schedule: try CronSchedule(parsing: schedule),
+                logger: logger
+            )
             let processor = Processor(
                 log: log,
                 store: store,

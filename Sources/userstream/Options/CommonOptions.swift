@@ -68,7 +68,9 @@ struct LogOptions: ParsableArguments {
     @Option(help: "Delete log segments older than this (e.g. 7d, 12h). (env: USERSTREAM_LOG_RETENTION)")
     var logRetention: String = Env.string("LOG_RETENTION", "7d")
 
-    @Option(help: "Keep at most this many bytes per partition (0 = no size limit). (env: USERSTREAM_LOG_RETENTION_BYTES)")
+    @Option(
+        help: "Keep at most this many bytes per partition (0 = no size limit). (env: USERSTREAM_LOG_RETENTION_BYTES)"
+    )
     var logRetentionBytes: Int = Env.int("LOG_RETENTION_BYTES", 0)
 
     func validate() throws {
@@ -95,7 +97,9 @@ struct SourceOptions: ParsableArguments {
     @Option(help: "Nationalities, comma-separated (e.g. us,gb,fr). (env: USERSTREAM_NAT)")
     var nat: String? = Env.optionalString("NAT")
 
-    @Option(help: "Seed for reproducible users (randomuser's seed=, or the synthetic generator's). (env: USERSTREAM_SEED)")
+    @Option(
+        help: "Seed for reproducible users (randomuser's seed=, or the synthetic generator's). (env: USERSTREAM_SEED)"
+    )
     var seed: String? = Env.optionalString("SEED")
 
     @Option(

@@ -3,8 +3,8 @@ import EmbeddedLog
 import Foundation
 import Logging
 import Pipeline
-import ServiceLifecycle
 import RandomUser
+import ServiceLifecycle
 import Store
 import UserStreamCore
 
