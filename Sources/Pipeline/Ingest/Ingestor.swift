@@ -154,6 +154,15 @@ public struct Ingestor: Sendable {
                 "job.requests": "\(run.requests)",
             ]
         )
+        if run.produced == 0, run.errors["connection", default: 0] + run.errors["timeout", default: 0] > 0 {
+            logger.warning(
+                "job.run.source_unreachable",
+                metadata: [
+                    "hint":
+                        "the source could not be reached: check --api-url and the network, or run offline with --source synthetic"
+                ]
+            )
+        }
         return run
     }
 
