@@ -279,7 +279,7 @@ public final class EmbeddedLog: Log {
             guard let builder = builders[partition].take() else { return }
             let lastOffsetDelta = builder.recordsCount - 1
             let maxTimestamp = builder.maxTimestamp
-            let buffer = builder.finish()
+            let buffer = (consume builder).finish()
             pending[partition].append(
                 PendingBatch(
                     index: batchStarts[partition],
@@ -318,7 +318,8 @@ public final class EmbeddedLog: Log {
                     buffer.reserveCapacity(estimates[partition] + batches * KafkaRecordBatch.Layout.headerSize)
                 }
                 batchStarts[partition] = buffer.writerIndex
-                builders[partition] = KafkaRecordBatchBuilder(buffer: buffer)
+                // Hand the only reference to the builder, so that its writes do not copy the storage.
+                builders[partition] = KafkaRecordBatchBuilder(buffer: consume buffer)
             }
             builders[partition]!.append(
                 timestamp: record.timestamp,
