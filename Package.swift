@@ -24,13 +24,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log")
             ]
         ),
-        // Kafka wire codec: record batches v2, varints, CRC-32C. NIOCore only.
+        // Kafka wire codec: record batches v2, varints, CRC-32C. NIOCore only (plus the CPU's CRC-32C instruction).
         .target(
             name: "KafkaWire",
             dependencies: [
-                .product(name: "NIOCore", package: "swift-nio")
+                "CRC32CHardware",
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The CPU's CRC-32C instruction (SSE 4.2 / AArch64 CRC), used by KafkaWire when present.
+        .target(name: "CRC32CHardware"),
         // The embedded, segmented, on-disk log storing Kafka v2 record batches.
         .target(
             name: "EmbeddedLog",

@@ -49,3 +49,41 @@ struct CRC32CTests {
         return crc ^ 0xFFFF_FFFF
     }
 }
+
+@Suite("CRC-32C: the CPU instruction and the tables agree")
+struct CRC32CHardwareTests {
+    @Test func hardwareMatchesTablesAtEveryLengthAndAlignment() {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<4200).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes.withUnsafeBytes { all in
+            for start in 0..<9 {
+                for length in [0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000, 4096] {
+                    let slice = UnsafeRawBufferPointer(rebasing: all[start..<(start + length)])
+                    var tables = CRC32C()
+                    tables.updateWithTables(slice)
+                    var either = CRC32C()
+                    either.update(slice)
+                    #expect(either.value == tables.value, "start \(start) length \(length)")
+                }
+            }
+        }
+        // The check value through both paths.
+        Array("123456789".utf8).withUnsafeBytes { check in
+            var tables = CRC32C()
+            tables.updateWithTables(check)
+            #expect(tables.value == 0xE306_9283)
+            #expect(CRC32C.checksum(check) == 0xE306_9283)
+        }
+    }
+
+    @Test func incrementalUpdatesEqualOneUpdate() {
+        let bytes = Array((0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        var pieces = CRC32C()
+        bytes.withUnsafeBytes { all in
+            pieces.update(UnsafeRawBufferPointer(rebasing: all[0..<3]))
+            pieces.update(UnsafeRawBufferPointer(rebasing: all[3..<500]))
+            pieces.update(UnsafeRawBufferPointer(rebasing: all[500...]))
+        }
+        #expect(pieces.value == CRC32C.checksum(bytes))
+    }
+}
