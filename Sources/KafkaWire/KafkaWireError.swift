@@ -15,6 +15,8 @@ public struct KafkaWireError: Error, Hashable, Sendable, CustomStringConvertible
             case unsupportedMagic
             case unsupportedCompression
             case tooLarge
+            case malformed
+            case unsupportedVersion
         }
 
         private let base: Base
@@ -34,6 +36,11 @@ public struct KafkaWireError: Error, Hashable, Sendable, CustomStringConvertible
         public static let unsupportedCompression = Code(.unsupportedCompression)
         /// A size prefix is larger than the configured maximum.
         public static let tooLarge = Code(.tooLarge)
+        /// A protocol field is impossible: a negative length other than -1, a null where none is allowed, tagged
+        /// fields out of order, invalid UTF-8, or bytes left over after a message.
+        public static let malformed = Code(.malformed)
+        /// A request names an API version this codec cannot decode or encode.
+        public static let unsupportedVersion = Code(.unsupportedVersion)
 
         public var description: String { base.rawValue }
     }
