@@ -100,7 +100,7 @@ public struct Ingestor: Sendable {
             run.requests += batch.requests
             run.errors.merge(batch.errors, uniquingKeysWith: +)
             do {
-                try await produce(batch, into: &run)
+                try await produce(consume batch, into: &run)
                 if clock.now - lastSave >= configuration.progressInterval {
                     try await store.saveRun(run)
                     lastSave = clock.now
@@ -167,7 +167,7 @@ public struct Ingestor: Sendable {
     }
 
     /// Flattens and produces one source batch, updating the run's counters.
-    func produce(_ batch: SourceBatch, into run: inout JobRun) async throws {
+    func produce(_ batch: consuming SourceBatch, into run: inout JobRun) async throws {
         let now = Timestamp.nowMilliseconds()
         let ingestedAt = Timestamp.iso8601(milliseconds: now)
         let baseHeaders = [
@@ -176,9 +176,13 @@ public struct Ingestor: Sendable {
             LogHeader(key: RecordHeaders.runID, string: run.runID),
         ]
         var records: [LogRecord] = []
-        records.reserveCapacity(batch.users.count)
+        // Move the users out of the batch one by one instead of copying each (and its thirty strings) out of it.
+        var pending = (consume batch).users
+        let fetched = pending.count
+        pending.reverse()
+        records.reserveCapacity(fetched)
         var deadLetters: [LogRecord] = []
-        for sourced in batch.users {
+        while let sourced = pending.popLast() {
             switch sourced {
             case .user(let user):
                 do {
@@ -200,7 +204,7 @@ public struct Ingestor: Sendable {
                 deadLetters.append(Self.deadLetter(raw: raw, reason: reason, headers: baseHeaders, at: now))
             }
         }
-        run.usersFetched += batch.users.count
+        run.usersFetched += fetched
         if !deadLetters.isEmpty {
             try await log.produce(deadLetters, to: Topics.usersCreatedDLQ)
             run.deadLettered += deadLetters.count

@@ -140,21 +140,34 @@ public struct Processor: Service {
         var firstOffsets: [Int32: Int64] = [:]
         var timestamps: [Int64] = []
         timestamps.reserveCapacity(records.count)
-        for record in records {
-            timestamps.append(record.timestamp)
-            if firstOffsets[record.partition] == nil { firstOffsets[record.partition] = record.offset }
-            nextOffsets[record.partition] = max(nextOffsets[record.partition] ?? 0, record.offset + 1)
-            let runID = record.header(RecordHeaders.runID)
+        // Records of one batch nearly always come from one run: decode its id once, not per record.
+        var lastRunIDBytes: [UInt8]?
+        var lastRunID: String?
+        for index in records.indices {
+            let partition = records[index].partition
+            let offset = records[index].offset
+            timestamps.append(records[index].timestamp)
+            if firstOffsets[partition] == nil { firstOffsets[partition] = offset }
+            nextOffsets[partition] = max(nextOffsets[partition] ?? 0, offset + 1)
+            let runIDBytes = records[index].headers.first(where: { $0.key == RecordHeaders.runID })?.value
+            let runID: String?
+            if let runIDBytes, runIDBytes == lastRunIDBytes {
+                runID = lastRunID
+            } else {
+                runID = runIDBytes.map { String(decoding: $0, as: UTF8.self) }
+                lastRunIDBytes = runIDBytes
+                lastRunID = runID
+            }
             do {
-                guard let value = record.value else {
+                guard let value = records[index].value else {
                     throw ProcessingRejection(reason: "the record has no value")
                 }
                 let user = try UserRecord(jsonBytes: value)
                 try user.validate()
-                users.append(IncomingUser(record: user, runID: runID))
+                users.append(IncomingUser(record: consume user, runID: runID))
             } catch {
                 deadLetteredByRun[runID ?? "", default: 0] += 1
-                deadLetters.append(Self.deadLetter(for: record, reason: "\(error)"))
+                deadLetters.append(Self.deadLetter(for: records[index], reason: "\(error)"))
             }
         }
         let ranges = firstOffsets.keys.sorted().map { "\($0):\(firstOffsets[$0]!)-\(nextOffsets[$0]! - 1)" }
