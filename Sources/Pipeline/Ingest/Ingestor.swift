@@ -68,7 +68,7 @@ public struct Ingestor: Sendable {
                 try await source.nextBatch(maxUsers: wanted)
             }
             let batch: SourceBatch
-            switch outcome {
+            switch consume outcome {
             case .success(nil):
                 logger.info("job.run.source_exhausted")
                 break loop
@@ -176,10 +176,10 @@ public struct Ingestor: Sendable {
             LogHeader(key: RecordHeaders.runID, string: run.runID),
         ]
         var records: [LogRecord] = []
-        // Move the users out of the batch one by one instead of copying each (and its thirty strings) out of it.
+        // Move the users out of the batch one by one from its end instead of copying each (and its thirty strings)
+        // out of it; the records built come out last-first and are put back in order below.
         var pending = (consume batch).users
         let fetched = pending.count
-        pending.reverse()
         records.reserveCapacity(fetched)
         var deadLetters: [LogRecord] = []
         while let sourced = pending.popLast() {
@@ -204,6 +204,8 @@ public struct Ingestor: Sendable {
                 deadLetters.append(Self.deadLetter(raw: raw, reason: reason, headers: baseHeaders, at: now))
             }
         }
+        records.reverse()
+        deadLetters.reverse()
         run.usersFetched += fetched
         if !deadLetters.isEmpty {
             try await log.produce(deadLetters, to: Topics.usersCreatedDLQ)
