@@ -162,6 +162,31 @@ struct PipelineTests {
         try await harness.close()
     }
 
+    @Test("the ingestor keeps the source's order within each partition")
+    func ingestKeepsOrder() async throws {
+        let harness = try PipelineHarness()
+        var reference = SyntheticUserGenerator(seed: 21)
+        let expected = try (0..<1500).map {
+            _ in try UserRecord(flattening: reference.next(), ingestedAt: "2026-11-21T00:00:00.000Z").id
+        }
+        let run = try await harness.ingestor(
+            source: SyntheticSource(generator: SyntheticUserGenerator(seed: 21)),
+            count: 1500,
+            batchSize: 400
+        ).runOnce()
+        #expect(run.produced == 1500)
+        let records = try await harness.readAll(Topics.usersCreated)
+        let position = Dictionary(uniqueKeysWithValues: expected.enumerated().map { ($1, $0) })
+        for partition in Set(records.map(\.partition)) {
+            let order = records.filter { $0.partition == partition }.sorted { $0.offset < $1.offset }
+                .map { position[String(decoding: $0.key ?? [], as: UTF8.self)] ?? -1 }
+            #expect(order == order.sorted(), "partition \(partition) out of source order")
+            #expect(!order.contains(-1))
+        }
+        #expect(records.count == 1500)
+        try await harness.close()
+    }
+
     @Test("the HTTP source feeds the pipeline; retried errors are recorded in the run")
     func httpIngest() async throws {
         let server = RandomUserTestServer()
