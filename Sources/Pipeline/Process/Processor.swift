@@ -76,6 +76,11 @@ public struct Processor: Service {
                     shutdownStarted = clock.now
                     logger.info("processor.draining")
                 }
+                if let shutdownStarted, clock.now - shutdownStarted > configuration.drainTimeout {
+                    // What is left stays in the log, behind the committed offsets, for the next start.
+                    logger.warning("processor.drain_timeout")
+                    break
+                }
                 if let batch = pending {
                     // Commit this batch while the next one is polled and decoded.
                     async let committed = commit(batch, consumer: consumer)
@@ -95,10 +100,6 @@ public struct Processor: Service {
                 }
                 if configuration.untilIdle || shutdownStarted != nil {
                     if try await caughtUp(consumer) { break }
-                }
-                if let shutdownStarted, clock.now - shutdownStarted > configuration.drainTimeout {
-                    logger.warning("processor.drain_timeout")
-                    break
                 }
             }
             if let batch = pending {
