@@ -33,12 +33,16 @@ struct BenchCommand: AsyncParsableCommand {
     var logFsync: String = Env.string("LOG_FSYNC", "batch")
 
     @Option(
+        name: .customLong("dir"),
         help: """
             Directory for the bench's data (default: a fresh temporary directory, removed afterwards). \
             (env: USERSTREAM_BENCH_DIR)
             """
     )
-    var dir: String? = Env.optionalString("BENCH_DIR")
+    var dirOption: String?
+
+    /// `--dir`, else `USERSTREAM_BENCH_DIR`.
+    var dir: String? { dirOption ?? Env.optionalString("BENCH_DIR") }
 
     @Flag(help: "Skip measuring the raw-insert ceiling. (env: USERSTREAM_BENCH_SKIP_CEILING)")
     var skipCeiling = Env.bool("BENCH_SKIP_CEILING", false)

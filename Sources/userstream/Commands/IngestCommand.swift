@@ -17,19 +17,30 @@ struct IngestCommand: AsyncParsableCommand {
     @OptionGroup var logOptions: LogOptions
 
     @Option(
+        name: .customLong("duration"),
         help:
             "How long the run streams users (default 60s, or no limit when --count is given). (env: USERSTREAM_DURATION)"
     )
-    var duration: String? = Env.optionalString("DURATION")
+    var durationOption: String?
 
-    @Option(help: "Stop after this many users. (env: USERSTREAM_COUNT)")
-    var count: Int? = Env.optionalInt("COUNT")
+    /// `--duration`, else `USERSTREAM_DURATION`.
+    var duration: String? { durationOption ?? Env.optionalString("DURATION") }
+
+    @Option(
+        name: .customLong("count"),
+        help: "Stop after this many users. (env: USERSTREAM_COUNT)"
+    )
+    var countOption: Int?
+
+    /// `--count`, else `USERSTREAM_COUNT`.
+    var count: Int? { countOption ?? Env.optionalInt("COUNT") }
 
     func validate() throws {
         if let duration, DurationText.parse(duration) == nil {
             throw ValidationError("--duration: '\(duration)' is not a duration like 60s or 5m")
         }
         if let count, count < 1 { throw ValidationError("--count must be ≥ 1") }
+        if let problem = Env.problems.first { throw ValidationError(problem) }
     }
 
     func run() async throws {

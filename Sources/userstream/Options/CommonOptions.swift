@@ -94,13 +94,23 @@ struct SourceOptions: ParsableArguments {
     @Option(help: "Users per request (randomuser's results=), 1…5000. (env: USERSTREAM_BATCH_SIZE)")
     var batchSize: Int = Env.int("BATCH_SIZE", 100)
 
-    @Option(help: "Nationalities, comma-separated (e.g. us,gb,fr). (env: USERSTREAM_NAT)")
-    var nat: String? = Env.optionalString("NAT")
+    @Option(
+        name: .customLong("nat"),
+        help: "Nationalities, comma-separated (e.g. us,gb,fr). (env: USERSTREAM_NAT)"
+    )
+    var natOption: String?
+
+    /// `--nat`, else `USERSTREAM_NAT`.
+    var nat: String? { natOption ?? Env.optionalString("NAT") }
 
     @Option(
+        name: .customLong("seed"),
         help: "Seed for reproducible users (randomuser's seed=, or the synthetic generator's). (env: USERSTREAM_SEED)"
     )
-    var seed: String? = Env.optionalString("SEED")
+    var seedOption: String?
+
+    /// `--seed`, else `USERSTREAM_SEED`.
+    var seed: String? { seedOption ?? Env.optionalString("SEED") }
 
     @Option(
         help: """
