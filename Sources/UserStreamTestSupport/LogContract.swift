@@ -1,21 +1,6 @@
 import Synchronization
 import UserStreamCore
 
-/// A failed expectation of a contract check.
-public struct ContractViolation: Error, CustomStringConvertible {
-    public var message: String
-    public var file: String
-    public var line: Int
-
-    public init(message: String, file: String, line: Int) {
-        self.message = message
-        self.file = file
-        self.line = line
-    }
-
-    public var description: String { "\(file):\(line): \(message)" }
-}
-
 /// One check of the ``LogContract``.
 public struct LogContractCheck: Sendable, CustomStringConvertible {
     /// Opens a log. Calling it again (after closing the previous one) must return a log over the same storage.

@@ -1,21 +1,6 @@
 import Foundation
 import UserStreamCore
 
-/// A `UserStore` contract check failed.
-public struct StoreContractViolation: Error, CustomStringConvertible {
-    public var message: String
-    public var file: String
-    public var line: Int
-
-    public init(_ message: String, file: String = #fileID, line: Int = #line) {
-        self.message = message
-        self.file = file
-        self.line = line
-    }
-
-    public var description: String { "\(file):\(line): \(message)" }
-}
-
 /// One check of the `UserStore` contract.
 public struct StoreContractCheck: Sendable, CustomStringConvertible {
     /// Opens a store. Calling it twice gives two handles on the same storage.
@@ -519,17 +504,17 @@ public enum StoreContract {
     }
 }
 
-/// Throws a `StoreContractViolation` unless `condition` holds.
+/// Throws a `ContractViolation` unless `condition` holds.
 func storeEnsure(
     _ condition: @autoclosure () async throws -> Bool,
     _ message: @autoclosure () -> String,
     file: String = #fileID,
     line: Int = #line
 ) async throws {
-    guard try await condition() else { throw StoreContractViolation(message(), file: file, line: line) }
+    guard try await condition() else { throw ContractViolation(message: message(), file: file, line: line) }
 }
 
-/// Throws a `StoreContractViolation` showing both values unless they are equal.
+/// Throws a `ContractViolation` showing both values unless they are equal.
 func storeEnsureEqual<T: Equatable>(
     _ actual: @autoclosure () async throws -> T,
     _ expected: @autoclosure () async throws -> T,
@@ -540,6 +525,6 @@ func storeEnsureEqual<T: Equatable>(
     let actual = try await actual()
     let expected = try await expected()
     guard actual == expected else {
-        throw StoreContractViolation("\(message()): expected \(expected), got \(actual)", file: file, line: line)
+        throw ContractViolation(message: "\(message()): expected \(expected), got \(actual)", file: file, line: line)
     }
 }
