@@ -69,7 +69,6 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "UserStreamCore",
-                "RandomUser",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

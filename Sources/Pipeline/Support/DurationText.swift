@@ -1,4 +1,4 @@
-/// Parses and prints durations the way the CLI takes them: `500ms`, `60s`, `5m`, `1h`, `1h30m`, or plain seconds.
+/// Parses durations the way the CLI takes them: `500ms`, `60s`, `5m`, `1h`, `1h30m`, or plain seconds.
 public enum DurationText {
     public static func parse(_ text: String) -> Duration? {
         let text = text.filter { !$0.isWhitespace }
@@ -38,14 +38,6 @@ public enum DurationText {
         }
         guard !number.isEmpty, !unit.isEmpty, flush(), parsedAny else { return nil }
         return .milliseconds(total)
-    }
-
-    public static func format(_ duration: Duration) -> String {
-        let millis = duration.milliseconds
-        if millis % 3_600_000 == 0, millis > 0 { return "\(millis / 3_600_000)h" }
-        if millis % 60_000 == 0, millis > 0 { return "\(millis / 60_000)m" }
-        if millis % 1000 == 0 { return "\(millis / 1000)s" }
-        return "\(millis)ms"
     }
 }
 

@@ -151,7 +151,7 @@ enum SyntheticFormat {
     static func iso8601(_ milliseconds: Int64) -> String {
         let days = Timestamp.days(milliseconds: milliseconds)
         let msOfDay = milliseconds - days * 86_400_000
-        let (year, month, day) = Timestamp.civilDate(days: days)
+        let (year, month, day) = Timestamp.civil(fromDays: days)
         return String(unsafeUninitializedCapacity: 24) { buffer in
             func put(_ value: Int64, at offset: Int, width: Int) {
                 var rest = value

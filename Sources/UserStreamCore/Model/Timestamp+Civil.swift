@@ -9,9 +9,4 @@ extension Timestamp {
     public static func days(milliseconds: Int64) -> Int64 {
         milliseconds >= 0 ? milliseconds / 86_400_000 : -((-milliseconds + 86_400_000 - 1) / 86_400_000)
     }
-
-    /// The UTC calendar date of a day number since 1970-01-01.
-    public static func civilDate(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        civil(fromDays: days)
-    }
 }

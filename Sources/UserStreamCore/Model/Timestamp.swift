@@ -3,7 +3,7 @@
 public enum Timestamp {
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ` for milliseconds since the Unix epoch (UTC).
     public static func iso8601(milliseconds: Int64) -> String {
-        let days = floorDiv(milliseconds, 86_400_000)
+        let days = days(milliseconds: milliseconds)
         let msOfDay = milliseconds - days * 86_400_000
         let (year, month, day) = civil(fromDays: days)
         let hour = msOfDay / 3_600_000

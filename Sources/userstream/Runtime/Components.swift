@@ -35,22 +35,18 @@ enum Components {
             return RandomUserAPISource(configuration: configuration, logger: logger)
         case .synthetic:
             let nats = options.nat.map { $0.split(separator: ",").map { $0.uppercased() } }
-            return SyntheticSource(generator: SyntheticUserGenerator(seed: syntheticSeed(options.seed), nats: nats))
+            let generator: SyntheticUserGenerator
+            switch options.seed {
+            case .none: generator = SyntheticUserGenerator(seed: UInt64.random(in: 0...UInt64.max), nats: nats)
+            case .some(let text):
+                generator =
+                    UInt64(text).map { SyntheticUserGenerator(seed: $0, nats: nats) }
+                    ?? SyntheticUserGenerator(seed: text, nats: nats)
+            }
+            return SyntheticSource(generator: generator)
         case .replay(let path):
             return ReplaySource(path: path)
         }
-    }
-
-    /// A numeric seed from `--seed` (any text), or a fresh one.
-    static func syntheticSeed(_ text: String?) -> UInt64 {
-        guard let text else { return UInt64.random(in: 0...UInt64.max) }
-        if let number = UInt64(text) { return number }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return hash
     }
 }
 
