@@ -62,6 +62,17 @@ struct CLITests {
         #expect(runs.stdout.contains(",500,500,0,500,0,0,0,"))  // fetched, produced, dlq, stored, dups, dlq, pending
     }
 
+    @Test("bench pushes users through the pipeline and measures the ceiling")
+    func bench() async throws {
+        let output = try await CLI.run(["bench", "--users", "3000", "--batch-size", "500"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("users produced:      3000  stored: 3000"))
+        #expect(output.stdout.contains("users/s"))
+        #expect(output.stdout.contains("p50"))
+        #expect(output.stdout.contains("peak RSS"))
+        #expect(output.stdout.contains("3000-row transactions:"))
+    }
+
     @Test("query is read-only")
     func queryRefusesWrites() async throws {
         let directory = try TemporaryDirectory()

@@ -184,6 +184,14 @@ struct PipelineTests {
             #expect(!order.contains(-1))
         }
         #expect(records.count == 1500)
+        // Key = id, and the headers the seeds' consumers and ours read.
+        for record in records.prefix(50) {
+            let user = try UserRecord(jsonBytes: try #require(record.value))
+            #expect(record.key.map { String(decoding: $0, as: UTF8.self) } == user.id)
+            #expect(record.header(RecordHeaders.schemaVersion) == RecordHeaders.currentSchemaVersion)
+            #expect(record.header(RecordHeaders.source) == "synthetic")
+            #expect(record.header(RecordHeaders.runID) == run.runID)
+        }
         try await harness.close()
     }
 
