@@ -17,6 +17,14 @@ extension ListOffsetsRequest: CheckedKafkaMessage {}
 extension ListOffsetsResponse: CheckedKafkaMessage {}
 extension MetadataRequest: CheckedKafkaMessage {}
 extension MetadataResponse: CheckedKafkaMessage {}
+extension CreateTopicsRequest: CheckedKafkaMessage {}
+extension CreateTopicsResponse: CheckedKafkaMessage {}
+extension DeleteTopicsRequest: CheckedKafkaMessage {}
+extension DeleteTopicsResponse: CheckedKafkaMessage {}
+extension InitProducerIdRequest: CheckedKafkaMessage {}
+extension InitProducerIdResponse: CheckedKafkaMessage {}
+extension DescribeConfigsRequest: CheckedKafkaMessage {}
+extension DescribeConfigsResponse: CheckedKafkaMessage {}
 
 /// Shared assertions for the message codecs.
 enum MessageCodecChecks {
