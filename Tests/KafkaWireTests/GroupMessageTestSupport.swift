@@ -24,6 +24,10 @@ extension OffsetCommitRequest: GroupMessageCodec {}
 extension OffsetCommitResponse: GroupMessageCodec {}
 extension OffsetFetchRequest: GroupMessageCodec {}
 extension OffsetFetchResponse: GroupMessageCodec {}
+extension DescribeGroupsRequest: GroupMessageCodec {}
+extension DescribeGroupsResponse: GroupMessageCodec {}
+extension ListGroupsRequest: GroupMessageCodec {}
+extension ListGroupsResponse: GroupMessageCodec {}
 
 /// One message type at one version: a sample with every field of that version set to a non-default value (and the
 /// fields the version lacks at their JSON defaults), encoded.

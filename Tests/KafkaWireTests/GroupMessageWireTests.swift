@@ -7,7 +7,8 @@ import Testing
 struct GroupMessageWireTests {
     static let allCases: [GroupMessageCase] =
         FindCoordinatorTests.cases + JoinGroupTests.cases + SyncGroupTests.cases + HeartbeatTests.cases
-        + LeaveGroupTests.cases + OffsetCommitTests.cases + OffsetFetchTests.cases
+        + LeaveGroupTests.cases + OffsetCommitTests.cases + OffsetFetchTests.cases + DescribeGroupsTests.cases
+        + ListGroupsTests.cases
 
     @Test(arguments: allCases)
     func roundTrip(_ message: GroupMessageCase) throws {
@@ -98,6 +99,22 @@ struct GroupMessageWireTests {
             Wire.int32(0) + [0x02] + Wire.compactString("t") + [0x80, 0x80, 0x04] + Wire.int32(0),
             GroupMessageCase.decoder(OffsetFetchResponse.self)
         ),
+        (
+            "DescribeGroupsRequest.Groups", 4,
+            Wire.int32(1 << 24) + Wire.string("g") + [0x00],
+            GroupMessageCase.decoder(DescribeGroupsRequest.self)
+        ),
+        (
+            "DescribeGroupsResponse.Groups.Members", 4,
+            Wire.int32(0) + Wire.int32(1) + Wire.int16(0) + Wire.string("g") + Wire.string("Stable")
+                + Wire.string("consumer") + Wire.string("range") + Wire.int32(.max) + Wire.int32(0),
+            GroupMessageCase.decoder(DescribeGroupsResponse.self)
+        ),
+        (
+            "ListGroupsResponse.Groups", 2,
+            Wire.int32(0) + Wire.int16(0) + Wire.int32(3) + Wire.string("g") + Wire.string("consumer"),
+            GroupMessageCase.decoder(ListGroupsResponse.self)
+        ),
     ]
 
     @Test(arguments: absurdCounts.indices)
@@ -134,13 +151,25 @@ struct GroupMessageWireTests {
         #expect(SyncGroupRequest.apiKey.rawValue == 14 && SyncGroupResponse.apiKey.rawValue == 14)
         #expect(OffsetCommitRequest.apiKey.rawValue == 8 && OffsetCommitResponse.apiKey.rawValue == 8)
         #expect(OffsetFetchRequest.apiKey.rawValue == 9 && OffsetFetchResponse.apiKey.rawValue == 9)
+        #expect(DescribeGroupsRequest.apiKey.rawValue == 15 && DescribeGroupsResponse.apiKey.rawValue == 15)
+        #expect(ListGroupsRequest.apiKey.rawValue == 16 && ListGroupsResponse.apiKey.rawValue == 16)
         // MinVersion 0 everywhere: librdkafka disables its balanced consumer otherwise (librdkafka-needs.md §2).
         let ranges: [ClosedRange<Int16>] = [
             FindCoordinatorRequest.supportedVersions, JoinGroupRequest.supportedVersions,
             HeartbeatRequest.supportedVersions, LeaveGroupRequest.supportedVersions,
             SyncGroupRequest.supportedVersions, OffsetCommitRequest.supportedVersions,
-            OffsetFetchRequest.supportedVersions,
+            OffsetFetchRequest.supportedVersions, DescribeGroupsRequest.supportedVersions,
+            ListGroupsRequest.supportedVersions,
         ]
-        #expect(ranges == [0...2, 0...5, 0...3, 0...3, 0...3, 0...7, 0...7])
+        #expect(ranges == [0...2, 0...5, 0...3, 0...3, 0...3, 0...7, 0...7, 0...4, 0...2])
+        // Responses cover the same versions as their requests.
+        let responseRanges: [ClosedRange<Int16>] = [
+            FindCoordinatorResponse.supportedVersions, JoinGroupResponse.supportedVersions,
+            HeartbeatResponse.supportedVersions, LeaveGroupResponse.supportedVersions,
+            SyncGroupResponse.supportedVersions, OffsetCommitResponse.supportedVersions,
+            OffsetFetchResponse.supportedVersions, DescribeGroupsResponse.supportedVersions,
+            ListGroupsResponse.supportedVersions,
+        ]
+        #expect(responseRanges == ranges)
     }
 }
