@@ -1,21 +1,36 @@
 # UserStream — the two commands a user needs: `make run` and `make test`.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-# System libraries the build links (SQLite for the store).
-DEB_BUILD := libsqlite3-dev
+# System libraries the build links: SQLite for the store, librdkafka for KafkaLog.
+DEB_BUILD := libsqlite3-dev librdkafka-dev
+# Real clients the interop tests drive: kcat (Debian's, librdkafka 2.0.2) and, in a virtualenv from PyPI,
+# confluent-kafka and kafka-python.
+DEB_TEST := kcat
+VENV := .venv-interop
+PY_TEST := confluent-kafka==2.16.1 kafka-python==3.0.12
+PYTHON ?= python3
 ARGS ?=
 
-.PHONY: all deps build release run test bench clean
+.PHONY: all deps apt-install test-deps build release run test bench bench-kafka clean
 
 all: release
 
 ## Install the Debian packages the build needs, when missing.
 deps:
-	@missing=""; for p in $(DEB_BUILD); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(DEB_BUILD)"
+
+apt-install:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+
+## The clients the interop tests drive: kcat from Debian, the Python Kafka clients in $(VENV).
+test-deps: deps
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(DEB_TEST)"
+	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install -q --disable-pip-version-check $(PY_TEST)
 
 build: deps
 	$(SWIFT) build
@@ -28,13 +43,18 @@ run: release
 	./.build/release/userstream run $(ARGS)
 
 ## Build and run the whole test suite (unit, contract, pipeline, CLI and crash tests).
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
-	USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" $(SWIFT) test --skip-build $(TEST_ARGS)
+	USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" USERSTREAM_PYTHON="$(abspath $(VENV))/bin/python" \
+		$(SWIFT) test --skip-build $(TEST_ARGS)
 
 ## The end-to-end benchmark, release build (ARGS="--users 1000000").
 bench: release
 	./.build/release/userstream bench $(ARGS)
 
+## The Kafka broker benchmark with librdkafka clients (kcat, confluent-kafka), release build.
+bench-kafka: release test-deps
+	$(VENV)/bin/python bench/kafka_bench.py --userstream ./.build/release/userstream $(ARGS)
+
 clean:
-	rm -rf .build
+	rm -rf .build $(VENV)

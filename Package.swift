@@ -44,6 +44,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The Kafka broker: serves the embedded log over the Kafka wire protocol.
+        .target(
+            name: "KafkaBroker",
+            dependencies: [
+                "KafkaWire",
+                "EmbeddedLog",
+                "UserStreamCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Sources of users: randomuser.me over HTTP, synthetic generator, replay files.
         .target(
             name: "RandomUser",
@@ -79,6 +92,7 @@ let package = Package(
             dependencies: [
                 "UserStreamCore",
                 "EmbeddedLog",
+                "KafkaBroker",
                 "RandomUser",
                 "Store",
                 "Pipeline",
@@ -112,6 +126,15 @@ let package = Package(
             dependencies: [
                 "EmbeddedLog", "KafkaWire", "UserStreamCore", "UserStreamTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "KafkaBrokerTests",
+            dependencies: [
+                "KafkaBroker", "KafkaWire", "EmbeddedLog", "UserStreamCore", "UserStreamTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

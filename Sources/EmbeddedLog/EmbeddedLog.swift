@@ -30,18 +30,18 @@ public struct EmbeddedLogAppendResult: Hashable, Sendable {
 public final class EmbeddedLog: Log {
     public let configuration: EmbeddedLogConfiguration
     let notifier = AppendNotifier()
-    private let logger: Logger
+    let logger: Logger
     private let writerLock: WriterLock
-    private let groupOffsets: GroupOffsetStore
-    private let state: Mutex<State>
+    let groupOffsets: GroupOffsetStore
+    let state: Mutex<State>
 
-    private struct Topic {
+    struct Topic {
         var partitions: [PartitionLog]
         /// Next partition for records without key and partition.
         var roundRobin: Int = 0
     }
 
-    private struct State {
+    struct State {
         var topics: [String: Topic]
         var closed = false
     }
@@ -158,7 +158,7 @@ public final class EmbeddedLog: Log {
     }
 
     /// The partitions of a topic, created with `partitions` (or the default) when missing.
-    private func topic(_ name: String, creatingWith partitions: Int? = nil) throws(EmbeddedLogError) -> [PartitionLog] {
+    func topic(_ name: String, creatingWith partitions: Int? = nil) throws(EmbeddedLogError) -> [PartitionLog] {
         try Self.validate(topic: name)
         let count = partitions ?? configuration.defaultPartitions
         guard (1...100_000).contains(count) else {
@@ -185,7 +185,7 @@ public final class EmbeddedLog: Log {
         }
     }
 
-    private func existingPartition(_ topicPartition: TopicPartition) throws(EmbeddedLogError) -> PartitionLog {
+    func existingPartition(_ topicPartition: TopicPartition) throws(EmbeddedLogError) -> PartitionLog {
         try state.withLock { state throws(EmbeddedLogError) -> PartitionLog in
             try check(state)
             guard let topic = state.topics[topicPartition.topic] else {
@@ -198,7 +198,7 @@ public final class EmbeddedLog: Log {
         }
     }
 
-    private func check(_ state: State) throws(EmbeddedLogError) {
+    func check(_ state: State) throws(EmbeddedLogError) {
         if state.closed { throw EmbeddedLogError(.closed, "the log is closed") }
     }
 

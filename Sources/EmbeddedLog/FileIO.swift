@@ -152,6 +152,10 @@ enum FileIO {
         if unlink(path) != 0 && errno != ENOENT { throw error("unlink", path) }
     }
 
+    static func removeDirectory(_ path: String) throws(EmbeddedLogError) {
+        if rmdir(path) != 0 && errno != ENOENT { throw error("rmdir", path) }
+    }
+
     static func move(_ from: String, _ to: String) throws(EmbeddedLogError) {
         if rename(from, to) != 0 { throw error("rename", "\(from) -> \(to)") }
     }

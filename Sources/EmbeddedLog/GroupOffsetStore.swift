@@ -69,6 +69,17 @@ final class GroupOffsetStore: Sendable {
         }
     }
 
+    /// The names of the groups with a committed-offsets file.
+    func groups() throws(EmbeddedLogError) -> [String] {
+        var names: [String] = []
+        for file in try FileIO.list(directory) where file.hasSuffix(".json") {
+            let bytes = try FileIO.readFile(directory + "/" + file)
+            guard let decoded = try? JSONDecoder().decode(File.self, from: Data(bytes)) else { continue }
+            names.append(decoded.group)
+        }
+        return names.sorted()
+    }
+
     private func load(group: String) throws(EmbeddedLogError) -> [TopicPartition: Int64] {
         let path = path(group: group)
         guard FileIO.exists(path) else { return [:] }

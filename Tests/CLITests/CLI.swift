@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import UserStreamTestSupport
 
 /// Runs the real `userstream` binary as a child process.
 enum CLI {
@@ -11,11 +12,8 @@ enum CLI {
         return root.appendingPathComponent(".build/debug/userstream").path
     }
 
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Output = ChildProcess.Output
+    typealias Child = ChildProcess
 
     /// Runs to completion (killed after `timeout`).
     @discardableResult
@@ -25,83 +23,13 @@ enum CLI {
         timeout: Duration = .seconds(120)
     ) async throws -> Output {
         let child = try start(arguments, environment: environment)
-        return try await child.wait(timeout: timeout)
+        let output = try await child.wait(timeout: timeout)
+        if output.status == -1 { Issue.record("userstream \(arguments) did not finish within \(timeout)") }
+        return output
     }
 
     static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Child {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("USERSTREAM_") }
-        env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let child = Child(process: process, out: out, err: err)
-        try process.run()
-        child.startDraining()
-        return child
-    }
-
-    final class Child: @unchecked Sendable {
-        let process: Process
-        let out: Pipe
-        let err: Pipe
-        private let lock = NSLock()
-        private var outData = Data()
-        private var errData = Data()
-
-        init(process: Process, out: Pipe, err: Pipe) {
-            self.process = process
-            self.out = out
-            self.err = err
-        }
-
-        func startDraining() {
-            out.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let data = handle.availableData
-                self?.lock.withLock { self?.outData.append(data) }
-            }
-            err.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let data = handle.availableData
-                self?.lock.withLock { self?.errData.append(data) }
-            }
-        }
-
-        var pid: Int32 { process.processIdentifier }
-        var stderrSoFar: String { lock.withLock { String(decoding: errData, as: UTF8.self) } }
-
-        func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
-
-        func wait(timeout: Duration) async throws -> Output {
-            let deadline = ContinuousClock.now + timeout
-            while process.isRunning {
-                if ContinuousClock.now > deadline {
-                    process.terminate()
-                    kill(process.processIdentifier, SIGKILL)
-                    Issue.record("userstream \(process.arguments ?? []) did not finish within \(timeout)")
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            process.waitUntilExit()
-            try await Task.sleep(for: .milliseconds(50))
-            out.fileHandleForReading.readabilityHandler = nil
-            err.fileHandleForReading.readabilityHandler = nil
-            let restOut = (try? out.fileHandleForReading.readToEnd()) ?? Data()
-            let restErr = (try? err.fileHandleForReading.readToEnd()) ?? Data()
-            return lock.withLock {
-                outData.append(restOut)
-                errData.append(restErr)
-                return Output(
-                    status: process.terminationStatus,
-                    stdout: String(decoding: outData, as: UTF8.self),
-                    stderr: String(decoding: errData, as: UTF8.self)
-                )
-            }
-        }
+        try ChildProcess(binary, arguments, environment: environment, removingPrefixes: ["USERSTREAM_"])
     }
 
     /// A single value from `userstream query … --format csv`.

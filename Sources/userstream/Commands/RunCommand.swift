@@ -1,4 +1,5 @@
 import ArgumentParser
+import KafkaBroker
 import Logging
 import Pipeline
 import ServiceLifecycle
@@ -20,6 +21,13 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var sourceOptions: SourceOptions
     @OptionGroup var logOptions: LogOptions
     @OptionGroup var processOptions: ProcessOptions
+    @OptionGroup var brokerOptions: KafkaBrokerOptions
+
+    @Option(help: "Serve the embedded log to Kafka clients on this port; 0 turns it off. (env: USERSTREAM_KAFKA_PORT)")
+    var kafkaPort: Int = Env.int("KAFKA_PORT", 9092)
+
+    @Option(help: "The address the Kafka listener binds. (env: USERSTREAM_KAFKA_HOST)")
+    var kafkaHost: String = Env.string("KAFKA_HOST", "127.0.0.1")
 
     @Option(help: "When user_automation runs: cron (UTC), @hourly…, or @every 30s. (env: USERSTREAM_SCHEDULE)")
     var schedule: String = Env.string("SCHEDULE", "* * * * *")
@@ -28,6 +36,7 @@ struct RunCommand: AsyncParsableCommand {
     var duration: String = Env.string("DURATION", "60s")
 
     func validate() throws {
+        guard (0...65535).contains(kafkaPort) else { throw ValidationError("--kafka-port must be in 0…65535") }
         _ = try CronSchedule(parsing: schedule)
         guard DurationText.parse(duration) != nil else {
             throw ValidationError("--duration: '\(duration)' is not a duration like 60s or 5m")
@@ -66,6 +75,20 @@ struct RunCommand: AsyncParsableCommand {
                 logger: logger
             )
             let retention = RetentionService(log: log, logger: logger)
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: retention)]
+            if kafkaPort != 0 {
+                let broker = KafkaBroker(
+                    log: log,
+                    configuration: brokerOptions.configuration(
+                        host: kafkaHost,
+                        port: kafkaPort,
+                        partitions: logOptions.partitions
+                    ),
+                    logger: logger
+                )
+                try await broker.bind()
+                services.append(.init(service: broker))
+            }
             logger.info(
                 "userstream.run.started",
                 metadata: [
@@ -75,7 +98,7 @@ struct RunCommand: AsyncParsableCommand {
             )
             // Services shut down in reverse order: the scheduler stops fetching first, then the processor drains.
             try await Components.runServices(
-                [.init(service: retention), .init(service: processor), .init(service: scheduler)],
+                services + [.init(service: processor), .init(service: scheduler)],
                 logger: logger
             )
         }

@@ -73,7 +73,18 @@ struct LogOptions: ParsableArguments {
     )
     var logRetentionBytes: Int = Env.int("LOG_RETENTION_BYTES", 0)
 
+    @Option(
+        help: """
+            The largest record batch the log accepts, in bytes (Kafka's message.max.bytes); larger produced batches \
+            are refused with MESSAGE_TOO_LARGE. (env: USERSTREAM_MAX_BATCH_BYTES)
+            """
+    )
+    var maxBatchBytes: Int = Env.int("MAX_BATCH_BYTES", 1024 * 1024)
+
     func validate() throws {
+        guard (1024...(64 << 20)).contains(maxBatchBytes) else {
+            throw ValidationError("--max-batch-bytes must be in 1024…67108864")
+        }
         guard (1...1024).contains(partitions) else { throw ValidationError("--partitions must be in 1…1024") }
         _ = try fsyncPolicy()
         guard DurationText.parse(logRetention) != nil else {

@@ -16,6 +16,7 @@ enum Components {
         configuration.fsync = try options.fsyncPolicy()
         configuration.retentionMilliseconds = DurationText.parse(options.logRetention)?.milliseconds
         configuration.retentionBytes = options.logRetentionBytes > 0 ? Int64(options.logRetentionBytes) : nil
+        configuration.maxBatchBytes = options.maxBatchBytes
         return try EmbeddedLog.open(configuration: configuration, logger: logger)
     }
 
