@@ -44,6 +44,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // librdkafka (Debian: librdkafka-dev), for KafkaLog only: a module map and a shim header.
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        // The Log port on real Kafka clusters, through librdkafka. The C types stay internal.
+        .target(
+            name: "KafkaLog",
+            dependencies: [
+                "UserStreamCore",
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Sources of users: randomuser.me over HTTP, synthetic generator, replay files.
         .target(
             name: "RandomUser",
@@ -112,6 +123,13 @@ let package = Package(
             dependencies: [
                 "EmbeddedLog", "KafkaWire", "UserStreamCore", "UserStreamTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "KafkaLogTests",
+            dependencies: [
+                "KafkaLog", "CRdKafka", "KafkaWire", "UserStreamCore", "UserStreamTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
