@@ -97,7 +97,7 @@ public final class KafkaLog: Log {
         }
     }
 
-    /// Partition count from a Metadata request for this topic only (which never creates it).
+    /// Partition count from a Metadata request for all topics (which, unlike one naming the topic, never creates it).
     public func partitionCount(of topic: String) async throws -> Int? {
         try checkOpen()
         let admin = self.admin

@@ -273,17 +273,18 @@ final class KafkaLogConsumer: LogConsumer {
         let cancelled = CancellationFlag()
         return try await withTaskCancellationHandler {
             try await pollQueue.run { () throws(KafkaLogError) -> [ConsumedRecord] in
-                var first = true
+                // First what librdkafka has ready, without waiting (this also serves rebalances), so that every
+                // partition fetched so far gets its share; then wait in slices.
+                try self.checkUsable()
+                try self.drain(firstWait: .zero)
                 while true {
                     try self.checkUsable()
                     if let records = self.take(maxRecords: maxRecords) { return records }
                     let now = clock.now
-                    // One non-blocking drain even with a zero timeout (it also serves rebalances).
-                    if !first && (now >= deadline || cancelled.isSet || self.interrupted.load(ordering: .relaxed)) {
+                    if now >= deadline || cancelled.isSet || self.interrupted.load(ordering: .relaxed) {
                         return []
                     }
-                    try self.drain(firstWait: first ? .zero : min(deadline - now, Self.slice))
-                    first = false
+                    try self.drain(firstWait: min(deadline - now, Self.slice))
                 }
             }
         } onCancel: {

@@ -17,28 +17,21 @@ struct KafkaAdmin: Sendable {
 
     private var timeoutMilliseconds: Int32 { KafkaLogConfiguration.timeoutMilliseconds(configuration.requestTimeout) }
 
-    /// The partition count of `topic`, or `nil` when the cluster does not know it (Metadata for that topic only).
+    /// The partition count of `topic`, or `nil` when the cluster does not know it.
     func partitionCount(of topic: String) throws(KafkaLogError) -> Int? {
         try checkAlive()
         return try Self.partitionCount(of: topic, handle: client.handle, timeoutMilliseconds: timeoutMilliseconds)
     }
 
+    /// Metadata for all topics (`topics` = null): unlike a request naming the topic, it never auto-creates it, even on
+    /// brokers too old for Metadata v4's `AllowAutoTopicCreation` (or librdkafka's mock cluster).
     static func partitionCount(
         of topic: String,
         handle: OpaquePointer,
         timeoutMilliseconds: Int32
     ) throws(KafkaLogError) -> Int? {
-        guard let rkt = rd_kafka_topic_new(handle, topic, nil) else {
-            throw KafkaLogError(
-                .invalidArgument,
-                "cannot make a topic handle for \(topic)",
-                topicPartition: topic,
-                rdkafka: rd_kafka_last_error()
-            )
-        }
-        defer { rd_kafka_topic_destroy(rkt) }
         var metadata: UnsafePointer<rd_kafka_metadata>? = nil
-        let error = rd_kafka_metadata(handle, 0, rkt, &metadata, timeoutMilliseconds)
+        let error = rd_kafka_metadata(handle, 1, nil, &metadata, timeoutMilliseconds)
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
             throw KafkaLogError(
                 KafkaLogError.code(for: error, fallback: .metadataFailed),
