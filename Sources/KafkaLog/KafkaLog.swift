@@ -6,11 +6,12 @@ import UserStreamCore
 /// The `Log` port on a real Kafka cluster, through librdkafka (Debian's `librdkafka-dev`, 2.0+).
 ///
 /// One idempotent producer (`acks=all`, murmur2 partitioner, delivery reports checked), one admin client (metadata,
-/// CreateTopics, watermarks), and a librdkafka consumer per ``makeConsumer(group:topics:startingOffsets:)`` — a member
-/// of the group that splits the partitions with the other members and commits only when told to.
+/// CreateTopics, watermarks), and a librdkafka consumer per ``makeConsumer(group:topics:startingOffsets:)`` — a
+/// member of the group that splits the partitions with the other members and commits only when told to.
 ///
 /// ```swift
-/// let log = try KafkaLog(configuration: KafkaLogConfiguration(bootstrapServers: ["kafka-1:9092"]), logger: logger)
+/// let configuration = KafkaLogConfiguration(bootstrapServers: ["kafka-1:9092"])
+/// let log = try KafkaLog(configuration: configuration, logger: logger)
 /// try await log.produce(records, to: Topics.usersCreated)   // returns once every record is acknowledged by all ISRs
 /// ```
 ///

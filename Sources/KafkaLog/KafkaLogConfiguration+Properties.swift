@@ -24,7 +24,10 @@ extension KafkaLogConfiguration {
             )
         }
         try check((1...100_000).contains(defaultPartitions), "defaultPartitions must be in 1...100000")
-        try check(replicationFactor.map { (1...Int(Int16.max)).contains($0) } ?? true, "replicationFactor must be positive")
+        try check(
+            replicationFactor.map { (1...Int(Int16.max)).contains($0) } ?? true,
+            "replicationFactor must be positive"
+        )
         try check(linger >= .zero, "linger must not be negative")
         try check(deliveryTimeout > .zero, "deliveryTimeout must be positive")
         try check(requestTimeout > .zero, "requestTimeout must be positive")

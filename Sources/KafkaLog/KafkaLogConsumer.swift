@@ -1,5 +1,6 @@
 import CRdKafka
 import Dispatch
+import Glibc
 import Logging
 import Synchronization
 import UserStreamCore
@@ -65,7 +66,9 @@ final class KafkaLogConsumer: LogConsumer {
         self.commitQueue = BlockingQueue(label: "userstream.kafka.consumer-commit.\(client.name)")
         client.context.rebalanceHandler.withLock { $0 = KafkaClientContext.RebalanceHandler(consumer: self) }
 
-        let subscription = TopicPartitionList(topics.map { TopicPartition(topic: $0, partition: RD_KAFKA_PARTITION_UA) })
+        let subscription = TopicPartitionList(
+            topics.map { TopicPartition(topic: $0, partition: RD_KAFKA_PARTITION_UA) }
+        )
         let error = rd_kafka_subscribe(client.handle, subscription.pointer)
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
             client.destroy(closingConsumer: false)
@@ -90,7 +93,9 @@ final class KafkaLogConsumer: LogConsumer {
         let deadline = clock.now + timeout
         try await pollQueue.run { () throws(KafkaLogError) in
             while true {
-                let (assignments, error, closed) = self.state.withLock { ($0.assignments, $0.assignmentError, $0.closed) }
+                let (assignments, error, closed) = self.state.withLock {
+                    ($0.assignments, $0.assignmentError, $0.closed)
+                }
                 if closed { throw KafkaLogError(.closed, "the consumer of group \(self.group) is closed") }
                 if let error { throw error }
                 if assignments > 0 { return }
@@ -197,7 +202,8 @@ final class KafkaLogConsumer: LogConsumer {
 
     /// Where each newly assigned partition starts: the `startingOffsets` answer, else the committed offset (when
     /// configured), else the earliest; clamped to the partition's current range. Blocking (poll queue).
-    private func resolveStartingOffsets(_ partitions: [TopicPartition]) throws(KafkaLogError) -> [TopicPartition: Int64] {
+    private func resolveStartingOffsets(_ partitions: [TopicPartition]) throws(KafkaLogError) -> [TopicPartition: Int64]
+    {
         guard !partitions.isEmpty else { return [:] }
         let timeout = KafkaLogConfiguration.timeoutMilliseconds(configuration.requestTimeout)
         let answered = try askStartingOffsets(partitions)
@@ -208,7 +214,11 @@ final class KafkaLogConsumer: LogConsumer {
         }
         var result: [TopicPartition: Int64] = [:]
         for topicPartition in partitions {
-            let range = try KafkaAdmin.watermarks(of: topicPartition, handle: client.handle, timeoutMilliseconds: timeout)
+            let range = try KafkaAdmin.watermarks(
+                of: topicPartition,
+                handle: client.handle,
+                timeoutMilliseconds: timeout
+            )
             var position = answered[topicPartition] ?? committed[topicPartition] ?? range.earliest
             if position < range.earliest {
                 position = range.earliest
@@ -344,7 +354,13 @@ final class KafkaLogConsumer: LogConsumer {
         let where_ = topic.map { message.pointee.partition >= 0 ? "\($0)-\(message.pointee.partition)" : $0 }
         if error == RD_KAFKA_RESP_ERR__FATAL {
             try client.checkFatal()
-            throw KafkaLogError(.consumerFailed, "the consumer hit a fatal error", topicPartition: where_, rdkafka: error, detail: detail)
+            throw KafkaLogError(
+                .consumerFailed,
+                "the consumer hit a fatal error",
+                topicPartition: where_,
+                rdkafka: error,
+                detail: detail
+            )
         }
         // Transient (broker down, leader change) or informational: librdkafka retries by itself.
         logger.warning(
@@ -405,23 +421,69 @@ final class KafkaLogConsumer: LogConsumer {
     // MARK: - Offsets
 
     /// Commits synchronously (`rd_kafka_commit`, not async) and throws when Kafka refused it.
+    ///
+    /// Two kinds of failure are not thrown at once: a coordinator that moved or is loading (retried, 3 times with
+    /// backoff), and a commit refused because the group is rebalancing or moved on to a new generation
+    /// (`REBALANCE_IN_PROGRESS`, `ILLEGAL_GENERATION`, `UNKNOWN_MEMBER_ID`, ...): that one is logged and skipped,
+    /// because it cannot succeed for this generation and the partitions' next owner starts from the store's offsets
+    /// (committed before this call), so no record is lost or skipped. Other members joining or leaving would otherwise
+    /// stop a processor.
     func commit(_ offsets: [TopicPartition: Int64]) async throws {
         guard !offsets.isEmpty else { return }
         try await commitQueue.run { () throws(KafkaLogError) in
-            // Checked on the queue: `close` waits for this queue after setting `closed`.
-            try self.state.withLock { state throws(KafkaLogError) in
-                if state.closed { throw KafkaLogError(.closed, "the consumer of group \(self.group) is closed") }
-            }
             let partitions = offsets.keys.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
-            let list = TopicPartitionList(partitions, offsets: offsets)
-            let error = rd_kafka_commit(self.client.handle, list.pointer, 0)
-            guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                throw KafkaLogError(
-                    .commitFailed,
-                    "group \(self.group) could not commit \(Self.describe(partitions, offsets: offsets))",
-                    rdkafka: error
-                )
+            var attempt = 0
+            while true {
+                // Checked on the queue: `close` waits for this queue after setting `closed`.
+                try self.state.withLock { state throws(KafkaLogError) in
+                    if state.closed { throw KafkaLogError(.closed, "the consumer of group \(self.group) is closed") }
+                }
+                let list = TopicPartitionList(partitions, offsets: offsets)
+                let error = rd_kafka_commit(self.client.handle, list.pointer, 0)
+                switch Self.commitOutcome(error) {
+                case .committed:
+                    return
+                case .skipped:
+                    self.logger.warning(
+                        "kafka.commit_skipped_rebalance",
+                        metadata: [
+                            "kafka.offsets": "\(Self.describe(partitions, offsets: offsets))",
+                            "kafka.error": "\(KafkaLogError.LibrdkafkaError(error))",
+                        ]
+                    )
+                    return
+                case .retry where attempt < 3:
+                    attempt += 1
+                    usleep(UInt32(100_000 << (attempt - 1)))
+                case .retry, .failed:
+                    throw KafkaLogError(
+                        .commitFailed,
+                        "group \(self.group) could not commit \(Self.describe(partitions, offsets: offsets))",
+                        rdkafka: error
+                    )
+                }
             }
+        }
+    }
+
+    enum CommitOutcome: Equatable {
+        case committed, skipped, retry, failed
+    }
+
+    static func commitOutcome(_ error: rd_kafka_resp_err_t) -> CommitOutcome {
+        switch error {
+        case RD_KAFKA_RESP_ERR_NO_ERROR:
+            return .committed
+        case RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS, RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION,
+            RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID, RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID,
+            RD_KAFKA_RESP_ERR__ASSIGNMENT_LOST:
+            return .skipped
+        case RD_KAFKA_RESP_ERR_NOT_COORDINATOR, RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE,
+            RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS, RD_KAFKA_RESP_ERR__WAIT_COORD,
+            RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__TRANSPORT:
+            return .retry
+        default:
+            return .failed
         }
     }
 
@@ -466,7 +528,10 @@ final class KafkaLogConsumer: LogConsumer {
         }
         onClose(self)
         if error != RD_KAFKA_RESP_ERR_NO_ERROR {
-            logger.warning("kafka.consumer_close_failed", metadata: ["kafka.error": "\(KafkaLogError.LibrdkafkaError(error))"])
+            logger.warning(
+                "kafka.consumer_close_failed",
+                metadata: ["kafka.error": "\(KafkaLogError.LibrdkafkaError(error))"]
+            )
             throw KafkaLogError(.consumerFailed, "leaving group \(group) failed", rdkafka: error)
         }
         logger.info("kafka.consumer_closed")

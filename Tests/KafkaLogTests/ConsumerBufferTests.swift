@@ -7,7 +7,13 @@ import UserStreamCore
 struct ConsumerBufferTests {
     static func record(_ partition: Int32, _ offset: Int64, topic: String = "t") -> ConsumedRecord {
         ConsumedRecord(
-            topic: topic, partition: partition, offset: offset, timestamp: 0, key: nil, value: nil, headers: []
+            topic: topic,
+            partition: partition,
+            offset: offset,
+            timestamp: 0,
+            key: nil,
+            value: nil,
+            headers: []
         )
     }
 

@@ -101,16 +101,18 @@ struct KafkaLogConfigurationTests {
         #expect(configuration.bootstrapServers == ["kafka-1:9092", "kafka-2:9092"])
     }
 
-    @Test(arguments: [
-        { (c: inout KafkaLogConfiguration) in c.bootstrapServers = [] },
-        { (c: inout KafkaLogConfiguration) in c.bootstrapServers = ["kafka-1"] },
-        { (c: inout KafkaLogConfiguration) in c.bootstrapServers = [":9092"] },
-        { (c: inout KafkaLogConfiguration) in c.bootstrapServers = ["kafka:port"] },
-        { (c: inout KafkaLogConfiguration) in c.defaultPartitions = 0 },
-        { (c: inout KafkaLogConfiguration) in c.deliveryTimeout = .zero },
-        { (c: inout KafkaLogConfiguration) in c.consumerBufferRecords = 0 },
-        { (c: inout KafkaLogConfiguration) in c.properties = ["": "x"] },
-    ] as [@Sendable (inout KafkaLogConfiguration) -> Void])
+    @Test(
+        arguments: [
+            { (c: inout KafkaLogConfiguration) in c.bootstrapServers = [] },
+            { (c: inout KafkaLogConfiguration) in c.bootstrapServers = ["kafka-1"] },
+            { (c: inout KafkaLogConfiguration) in c.bootstrapServers = [":9092"] },
+            { (c: inout KafkaLogConfiguration) in c.bootstrapServers = ["kafka:port"] },
+            { (c: inout KafkaLogConfiguration) in c.defaultPartitions = 0 },
+            { (c: inout KafkaLogConfiguration) in c.deliveryTimeout = .zero },
+            { (c: inout KafkaLogConfiguration) in c.consumerBufferRecords = 0 },
+            { (c: inout KafkaLogConfiguration) in c.properties = ["": "x"] },
+        ] as [@Sendable (inout KafkaLogConfiguration) -> Void]
+    )
     func invalidSettingsAreRefused(_ change: @Sendable (inout KafkaLogConfiguration) -> Void) {
         var configuration = base
         change(&configuration)

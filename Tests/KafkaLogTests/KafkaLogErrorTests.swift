@@ -19,8 +19,12 @@ struct KafkaLogErrorTests {
     }
 
     @Test func codesForLibrdkafkaErrors() {
-        #expect(KafkaLogError.code(for: RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, fallback: .metadataFailed) == .unknownTopic)
-        #expect(KafkaLogError.code(for: RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, fallback: .enqueueFailed) == .unknownPartition)
+        #expect(
+            KafkaLogError.code(for: RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, fallback: .metadataFailed) == .unknownTopic
+        )
+        #expect(
+            KafkaLogError.code(for: RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, fallback: .enqueueFailed) == .unknownPartition
+        )
         #expect(KafkaLogError.code(for: RD_KAFKA_RESP_ERR__TIMED_OUT, fallback: .offsetsFailed) == .timedOut)
         #expect(KafkaLogError.code(for: RD_KAFKA_RESP_ERR_NOT_COORDINATOR, fallback: .commitFailed) == .commitFailed)
     }
@@ -72,4 +76,18 @@ extension Logger {
         logger.logLevel = .warning
         return logger
     }()
+}
+
+@Suite("KafkaLogConsumer: commit outcomes")
+struct CommitOutcomeTests {
+    @Test func rebalanceRefusalsAreSkippedCoordinatorMovesRetriedOthersThrown() {
+        #expect(KafkaLogConsumer.commitOutcome(RD_KAFKA_RESP_ERR_NO_ERROR) == .committed)
+        #expect(KafkaLogConsumer.commitOutcome(RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS) == .skipped)
+        #expect(KafkaLogConsumer.commitOutcome(RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION) == .skipped)
+        #expect(KafkaLogConsumer.commitOutcome(RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID) == .skipped)
+        #expect(KafkaLogConsumer.commitOutcome(RD_KAFKA_RESP_ERR_NOT_COORDINATOR) == .retry)
+        #expect(KafkaLogConsumer.commitOutcome(RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS) == .retry)
+        #expect(KafkaLogConsumer.commitOutcome(RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED) == .failed)
+        #expect(KafkaLogConsumer.commitOutcome(RD_KAFKA_RESP_ERR_OFFSET_METADATA_TOO_LARGE) == .failed)
+    }
 }

@@ -19,7 +19,12 @@ struct KafkaPartitionerTests {
             let librdkafka = key.withUnsafeBytes { bytes in
                 // A non-null pointer even for the empty key: a null key would pick a random partition.
                 rd_kafka_msg_partitioner_murmur2_random(
-                    nil, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), key.count, partitions, nil, nil
+                    nil,
+                    bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+                    key.count,
+                    partitions,
+                    nil,
+                    nil
                 )
             }
             let kafkaWire = KafkaPartitioner.partition(forKey: key, numPartitions: partitions)

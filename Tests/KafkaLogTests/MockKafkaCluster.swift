@@ -30,7 +30,10 @@ final class MockKafkaCluster: @unchecked Sendable {
     func createTopic(_ name: String, partitions: Int) throws {
         let error = rd_kafka_mock_topic_create(cluster, name, Int32(partitions), 1)
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaLogError(.topicCreationFailed, "mock topic \(name): \(String(cString: rd_kafka_err2name(error)))")
+            throw KafkaLogError(
+                .topicCreationFailed,
+                "mock topic \(name): \(String(cString: rd_kafka_err2name(error)))"
+            )
         }
     }
 

@@ -92,7 +92,9 @@ final class DeliveryTracker: Sendable {
 /// Delivery reports of the log's producer: the message's opaque is a retained ``DeliveryTracker``.
 let kafkaDeliveryReportCallback:
     @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
-        _, message, _ in
+        _,
+        message,
+        _ in
         guard let message, let opaque = message.pointee._private else { return }
         let tracker = Unmanaged<DeliveryTracker>.fromOpaque(opaque).takeRetainedValue()
         tracker.report(partition: message.pointee.partition, error: message.pointee.err)

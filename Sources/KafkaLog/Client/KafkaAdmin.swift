@@ -45,7 +45,8 @@ struct KafkaAdmin: Sendable {
         guard let found = topics.first(where: { String(cString: $0.topic) == topic }) else { return nil }
         if found.partition_cnt > 0 { return Int(found.partition_cnt) }
         switch found.err {
-        case RD_KAFKA_RESP_ERR_NO_ERROR, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+        case RD_KAFKA_RESP_ERR_NO_ERROR, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
+            RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
             return nil
         default:
             throw KafkaLogError(
@@ -172,7 +173,11 @@ struct KafkaAdmin: Sendable {
         let consumer = try KafkaClient.make(configuration: configuration, role: .consumer(group: group), logger: logger)
         defer { consumer.destroy(closingConsumer: false) }
         let partitions = (0..<Int32(count)).map { TopicPartition(topic: topic, partition: $0) }
-        let committed = try Self.committed(partitions, handle: consumer.handle, timeoutMilliseconds: timeoutMilliseconds)
+        let committed = try Self.committed(
+            partitions,
+            handle: consumer.handle,
+            timeoutMilliseconds: timeoutMilliseconds
+        )
         var result: [Int32: Int64] = [:]
         for (topicPartition, offset) in committed { result[topicPartition.partition] = offset }
         return result

@@ -30,7 +30,10 @@ final class KafkaClientContext: Sendable {
 /// librdkafka's log lines into swift-log: syslog levels 0–4 (emergency … warning) as warnings, 5–6 (notice, info)
 /// as info, 7 (debug, only with the `debug` property) as debug.
 let kafkaLogCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void = {
-    handle, level, facility, line in
+    handle,
+    level,
+    facility,
+    line in
     guard let handle, let context = KafkaClientContext.from(rd_kafka_opaque(handle)) else { return }
     let logLevel: Logger.Level =
         switch level {
@@ -52,28 +55,32 @@ let kafkaLogCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar
 
 /// Client-level errors (connection failures, all brokers down, fatal errors). librdkafka retries the non-fatal ones
 /// by itself; a fatal one is kept so the next operation can throw it.
-let kafkaErrorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void =
-    { handle, code, reason, opaque in
-        guard let context = KafkaClientContext.from(opaque) else { return }
-        var error = rd_kafka_resp_err_t(rawValue: code)
-        var detail = reason.map { String(cString: $0) } ?? ""
-        if error == RD_KAFKA_RESP_ERR__FATAL, let handle {
-            var buffer = [CChar](repeating: 0, count: 512)
-            error = rd_kafka_fatal_error(handle, &buffer, buffer.count)
-            detail = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let fatal = KafkaLogError(.consumerFailed, "librdkafka fatal error", rdkafka: error, detail: detail)
-            context.fatalError.withLock { $0 = $0 ?? fatal }
-            context.logger.error("kafka.fatal_error", metadata: ["kafka.error": "\(fatal)"])
-            return
+let kafkaErrorCallback:
+    @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void =
+        { handle, code, reason, opaque in
+            guard let context = KafkaClientContext.from(opaque) else { return }
+            var error = rd_kafka_resp_err_t(rawValue: code)
+            var detail = reason.map { String(cString: $0) } ?? ""
+            if error == RD_KAFKA_RESP_ERR__FATAL, let handle {
+                var buffer = [CChar](repeating: 0, count: 512)
+                error = rd_kafka_fatal_error(handle, &buffer, buffer.count)
+                detail = String(
+                    decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) },
+                    as: UTF8.self
+                )
+                let fatal = KafkaLogError(.consumerFailed, "librdkafka fatal error", rdkafka: error, detail: detail)
+                context.fatalError.withLock { $0 = $0 ?? fatal }
+                context.logger.error("kafka.fatal_error", metadata: ["kafka.error": "\(fatal)"])
+                return
+            }
+            context.logger.warning(
+                "kafka.client_error",
+                metadata: [
+                    "kafka.error": "\(String(cString: rd_kafka_err2name(error)))",
+                    "kafka.reason": "\(detail)",
+                ]
+            )
         }
-        context.logger.warning(
-            "kafka.client_error",
-            metadata: [
-                "kafka.error": "\(String(cString: rd_kafka_err2name(error)))",
-                "kafka.reason": "\(detail)",
-            ]
-        )
-    }
 
 /// Rebalances of a consumer, handed to its ``KafkaLogConsumer``.
 let kafkaRebalanceCallback:

@@ -111,7 +111,12 @@ final class KafkaProducer: Sendable {
                         if let value = header.value {
                             _ = value.withUnsafeBytes { value in
                                 userstream_rd_kafka_header_add(
-                                    headers, name.baseAddress, name.count, value.baseAddress, value.count, 0
+                                    headers,
+                                    name.baseAddress,
+                                    name.count,
+                                    value.baseAddress,
+                                    value.count,
+                                    0
                                 )
                             }
                         } else {
@@ -127,10 +132,18 @@ final class KafkaProducer: Sendable {
         let error = Self.withBytes(record.key) { key, keyCount, keyIsNull in
             Self.withBytes(record.value) { value, valueCount, valueIsNull in
                 userstream_rd_kafka_produce(
-                    client.handle, rkt.pointer, partition,
-                    key, keyCount, keyIsNull,
-                    value, valueCount, valueIsNull,
-                    record.timestamp, headers, opaque.toOpaque()
+                    client.handle,
+                    rkt.pointer,
+                    partition,
+                    key,
+                    keyCount,
+                    keyIsNull,
+                    value,
+                    valueCount,
+                    valueIsNull,
+                    record.timestamp,
+                    headers,
+                    opaque.toOpaque()
                 )
             }
         }
@@ -163,7 +176,9 @@ final class KafkaProducer: Sendable {
             purged = rd_kafka_outq_len(client.handle)
             logger.warning(
                 "kafka.producer_flush_timeout",
-                metadata: ["kafka.in_flight": "\(purged)", "kafka.error": "\(KafkaLogError.LibrdkafkaError(flushError))"]
+                metadata: [
+                    "kafka.in_flight": "\(purged)", "kafka.error": "\(KafkaLogError.LibrdkafkaError(flushError))",
+                ]
             )
             rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
             // Serves the purged records' reports, so waiting produce calls return.
