@@ -57,6 +57,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // librdkafka (Debian: librdkafka-dev), for KafkaLog only: a module map and a shim header.
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        // The Log port on real Kafka clusters, through librdkafka. The C types stay internal.
+        .target(
+            name: "KafkaLog",
+            dependencies: [
+                "UserStreamCore",
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Sources of users: randomuser.me over HTTP, synthetic generator, replay files.
         .target(
             name: "RandomUser",
@@ -107,6 +118,9 @@ let package = Package(
             dependencies: [
                 "UserStreamCore",
                 "RandomUser",
+                "EmbeddedLog",
+                "KafkaBroker",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -135,6 +149,13 @@ let package = Package(
                 "KafkaBroker", "KafkaWire", "EmbeddedLog", "UserStreamCore", "UserStreamTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "KafkaLogTests",
+            dependencies: [
+                "KafkaLog", "CRdKafka", "KafkaWire", "UserStreamCore", "UserStreamTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

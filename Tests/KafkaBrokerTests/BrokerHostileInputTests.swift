@@ -2,6 +2,7 @@ import KafkaWire
 import NIOCore
 import Testing
 import UserStreamCore
+import UserStreamTestSupport
 
 /// What the broker does with bytes no honest client sends: it bounds sizes before allocating, closes the offending
 /// connection as Kafka does, answers protocol-level problems with Kafka's error codes, and never lets one bad
@@ -18,7 +19,7 @@ import UserStreamCore
 
     @Test(arguments: [Int32.max, 200 * 1024 * 1024, -1] as [Int32])
     func anOversizedOrNegativeSizePrefixClosesOnlyThatConnection(size: Int32) async throws {
-        let broker = try await BrokerHarness()
+        let broker = try await TestKafkaBroker()
         defer { Task { await broker.stop() } }
         let bystander = try await RawKafkaClient.connect(port: broker.port)
         let hostile = try await RawKafkaClient.connect(port: broker.port)
@@ -39,7 +40,7 @@ import UserStreamCore
     }
 
     @Test func aFrameOverTheConfiguredRequestLimitIsRefusedBeforeItArrives() async throws {
-        let broker = try await BrokerHarness { $0.maxRequestBytes = 4096 }
+        let broker = try await TestKafkaBroker { $0.maxRequestBytes = 4096 }
         defer { Task { await broker.stop() } }
         let client = try await RawKafkaClient.connect(port: broker.port)
         var bytes = ByteBuffer()
@@ -52,7 +53,7 @@ import UserStreamCore
     }
 
     @Test func unknownApiKeysAndUnsupportedVersionsCloseTheConnection() async throws {
-        let broker = try await BrokerHarness()
+        let broker = try await TestKafkaBroker()
         defer { Task { await broker.stop() } }
         for (key, version) in [(KafkaApiKey(999), Int16(0)), (.metadata, 99), (.produce, 0), (.fetch, 99)] {
             let client = try await RawKafkaClient.connect(port: broker.port)
@@ -66,7 +67,7 @@ import UserStreamCore
     }
 
     @Test func anUnsupportedApiVersionsVersionIsAnsweredInV0WithTheSupportedRanges() async throws {
-        let broker = try await BrokerHarness()
+        let broker = try await TestKafkaBroker()
         defer { Task { await broker.stop() } }
         let client = try await RawKafkaClient.connect(port: broker.port)
         let reply = try await client.exchange(
@@ -86,7 +87,7 @@ import UserStreamCore
     }
 
     @Test func anArrayCountBeyondTheBytesLeftClosesWithoutAllocating() async throws {
-        let broker = try await BrokerHarness()
+        let broker = try await TestKafkaBroker()
         defer { Task { await broker.stop() } }
         let client = try await RawKafkaClient.connect(port: broker.port)
         let request = RawKafkaClient.request(.metadata, version: 1) { body in
@@ -130,7 +131,7 @@ import UserStreamCore
     }
 
     @Test func aBatchWithABadCRCIsRefusedWithCorruptMessageAndNothingIsStored() async throws {
-        let broker = try await BrokerHarness()
+        let broker = try await TestKafkaBroker()
         defer { Task { await broker.stop() } }
         try await broker.log.createTopic("crc", partitions: 1)
         var records = batch(values: ["a", "b"])
@@ -146,7 +147,7 @@ import UserStreamCore
     }
 
     @Test func aBatchOverTheBatchLimitIsRefusedWithMessageTooLarge() async throws {
-        let broker = try await BrokerHarness()
+        let broker = try await TestKafkaBroker()
         defer { Task { await broker.stop() } }
         try await broker.log.createTopic("big", partitions: 1)
         let response = try await produce(
@@ -159,7 +160,7 @@ import UserStreamCore
     }
 
     @Test func producingToAMissingTopicOrPartitionIsAnErrorNotACreation() async throws {
-        let broker = try await BrokerHarness()
+        let broker = try await TestKafkaBroker()
         defer { Task { await broker.stop() } }
         let response = try await produce(port: broker.port, topic: "nowhere", records: batch(values: ["a"]))
         #expect(response.responses.first?.partitionResponses.first?.errorCode == .unknownTopicOrPartition)

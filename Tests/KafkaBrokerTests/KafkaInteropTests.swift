@@ -15,7 +15,7 @@ import UserStreamTestSupport
 
     @Test("kcat -L lists the broker and topics; -P with keys and headers; -C from beginning, end and an offset")
     func kcatProduceConsume() async throws {
-        let broker = try await BrokerHarness()
+        let broker = try await TestKafkaBroker()
         defer { Task { await broker.stop() } }
         let b = broker.bootstrap
 
@@ -62,7 +62,7 @@ import UserStreamTestSupport
 
     @Test("kcat -G: two members split the partitions; committed offsets survive a broker restart")
     func kcatBalancedGroupAndRestart() async throws {
-        let broker = try await BrokerHarness()
+        let broker = try await TestKafkaBroker()
         defer { Task { await broker.stop() } }
         let b = broker.bootstrap
         try await broker.log.createTopic("grouped", partitions: 4)
@@ -118,7 +118,7 @@ import UserStreamTestSupport
 
     @Test("confluent-kafka: idempotent acks=all produce, group consume, commit, watermarks, offsets by time, seek, admin")
     func confluentKafka() async throws {
-        let broker = try await BrokerHarness()
+        let broker = try await TestKafkaBroker()
         defer { Task { await broker.stop() } }
         let output = try await Clients.runPython("confluent_roundtrip.py", [broker.bootstrap])
         #expect(output.status == 0, "stdout: \(output.stdout)\nstderr: \(output.stderr)")
@@ -127,7 +127,7 @@ import UserStreamTestSupport
 
     @Test("kafka-python: acks=all produce with headers, group consume, commit, end offsets, seek, admin offsets")
     func kafkaPython() async throws {
-        let broker = try await BrokerHarness()
+        let broker = try await TestKafkaBroker()
         defer { Task { await broker.stop() } }
         let output = try await Clients.runPython("kafka_python_roundtrip.py", [broker.bootstrap])
         #expect(output.status == 0, "stdout: \(output.stdout)\nstderr: \(output.stderr)")
@@ -136,7 +136,7 @@ import UserStreamTestSupport
 
     @Test("confluent-kafka: two group members split partitions, the survivor takes over after a leave")
     func confluentGroupMembers() async throws {
-        let broker = try await BrokerHarness()
+        let broker = try await TestKafkaBroker()
         defer { Task { await broker.stop() } }
         let output = try await Clients.runPython("group_members.py", [broker.bootstrap])
         #expect(output.status == 0, "stdout: \(output.stdout)\nstderr: \(output.stderr)")
