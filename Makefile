@@ -1,8 +1,8 @@
 # UserStream — the two commands a user needs: `make run` and `make test`.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-# System libraries the build links (SQLite for the store).
-DEB_BUILD := libsqlite3-dev
+# System libraries the build links (SQLite for the store; zlib, snappy, lz4, zstd for Kafka compression).
+DEB_BUILD := libsqlite3-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev
 ARGS ?=
 
 .PHONY: all deps build release run test bench clean
