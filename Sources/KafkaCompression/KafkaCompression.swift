@@ -149,7 +149,7 @@ extension KafkaRecordBatchBuilder {
         compression codec: KafkaRecordBatch.Compression,
         level: Int? = nil
     ) throws(KafkaCompressionError) -> ByteBuffer {
-        try finish(compression: codec) { (section: ByteBuffer) throws(KafkaCompressionError) -> ByteBuffer in
+        try finish(compression: codec) { (section: ByteBuffer) throws(KafkaCompressionError) -> ByteBuffer? in
             try KafkaCompression.compress(section, codec: codec, level: level)
         }
     }

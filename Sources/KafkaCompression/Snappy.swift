@@ -121,13 +121,6 @@ enum Snappy {
         return output
     }
 
-    /// Compresses `data` as one raw snappy block (no framing), as librdkafka may write it.
-    static func compressRaw(_ data: ByteBuffer) throws(KafkaCompressionError) -> ByteBuffer {
-        var output = ByteBuffer()
-        _ = try compressRaw(data, into: &output)
-        return output
-    }
-
     private static func compressRaw(
         _ data: ByteBuffer,
         into output: inout ByteBuffer

@@ -110,19 +110,24 @@ public struct KafkaRecordBatchBuilder {
 
     /// Like ``finish()``, but compressed: the records section is replaced by `compress(records section)` and the
     /// attributes carry `compression`; `batchLength` and the CRC-32C cover the compressed bytes, `recordsCount` stays
-    /// the number of records (record-format.md §1). KafkaWire does not compress itself: `KafkaCompression` passes
-    /// its codec here (`KafkaRecordBatchBuilder.finish(compression:level:)`).
+    /// the number of records (record-format.md §1). When `compress` returns `nil` (e.g. compression would not make
+    /// the batch smaller) the batch is finished uncompressed. KafkaWire does not compress itself: `KafkaCompression`
+    /// passes its codecs here (`KafkaRecordBatchBuilder.finish(compression:level:)`).
     public consuming func finish<Failure: Error>(
         compression: KafkaRecordBatch.Compression,
-        compressingRecordsWith compress: (ByteBuffer) throws(Failure) -> ByteBuffer
+        compressingRecordsWith compress: (ByteBuffer) throws(Failure) -> ByteBuffer?
     ) throws(Failure) -> ByteBuffer {
         var attributes = self.attributes
-        attributes.compression = compression
         if compression != .none {
             let recordsStart = start + KafkaRecordBatch.Layout.records
-            var compressed = try compress(buffer.getSlice(at: recordsStart, length: buffer.writerIndex - recordsStart)!)
-            buffer.moveWriterIndex(to: recordsStart)
-            buffer.writeBuffer(&compressed)
+            // The slice is a temporary: released before the writes below, which then do not copy the storage.
+            if var compressed = try compress(
+                buffer.getSlice(at: recordsStart, length: buffer.writerIndex - recordsStart)!
+            ) {
+                attributes.compression = compression
+                buffer.moveWriterIndex(to: recordsStart)
+                buffer.writeBuffer(&compressed)
+            }
         }
         completeHeader(attributes: attributes)
         return buffer

@@ -183,7 +183,8 @@ struct KafkaCompressionTests {
     func invalidRecords() throws {
         var builder = KafkaRecordBatchBuilder()
         builder.append(timestamp: 1, key: nil, value: Array("x".utf8))
-        var bytes = try builder.finish(compression: .zstd) { (_: ByteBuffer) throws(KafkaCompressionError) in
+        var bytes = try builder.finish(compression: .zstd) {
+            (_: ByteBuffer) throws(KafkaCompressionError) -> ByteBuffer? in
             try KafkaCompression.compress(ByteBuffer(string: "not records at all"), codec: .zstd)
         }
         let batch = try #require(try bytes.readKafkaRecordBatch())
