@@ -1,19 +1,22 @@
 import KafkaWire
 import NIOCore
 
-/// The output of a decompression, bounded: it never holds more than `limit + 1` bytes, and throws `.tooLarge` once
-/// it holds more than `limit` (the extra byte tells "exactly at the limit" from "beyond it").
+/// The output of a decompression, bounded: it never holds more than `limit` bytes (its storage grows by doubling, up
+/// to the power of two at or above `limit`), and throws `.tooLarge` as soon as a codec has more to write.
 struct BoundedOutput {
     private(set) var buffer: ByteBuffer
     let limit: Int
     let codec: KafkaRecordBatch.Compression
     private var chunk: Int
 
+    /// Where a codec writes once the output is full: any byte written there means the limit is exceeded.
+    private static let probeSize = 64
+
     init(limit: Int, codec: KafkaRecordBatch.Compression, inputSize: Int) {
         self.limit = limit
         self.codec = codec
         // A first guess of 4× the input, grown by doubling: few reallocations, and never far past the output size.
-        self.chunk = min(limit + 1, max(4096, min(inputSize, 1 << 24) * 4))
+        self.chunk = max(1, min(limit, max(4096, min(inputSize, 1 << 24) * 4)))
         self.buffer = ByteBuffer()
     }
 
@@ -23,15 +26,28 @@ struct BoundedOutput {
     /// The bytes that may still be written before passing the limit.
     var remaining: Int { limit - buffer.readableBytes }
 
-    /// Calls `body` with writable space (never beyond `limit + 1` bytes in total); `body` returns how many bytes it
-    /// wrote at the start of it. Returns that count and the space's size.
+    /// Calls `body` with writable space (never beyond `limit` bytes in total); `body` returns how many bytes it wrote
+    /// at the start of it. Returns that count and the space's size. Once the output is full, `body` gets a small
+    /// probe space instead, to tell a finished stream (nothing more to write) from one that has more.
     ///
-    /// - Throws: `.tooLarge` once more than `limit` bytes are written.
+    /// - Throws: `.tooLarge` when `body` writes into the probe space.
     mutating func write(
         _ body: (UnsafeMutableRawBufferPointer) -> Int
     ) throws(KafkaCompressionError) -> (written: Int, space: Int) {
-        let allowed = limit + 1 - buffer.readableBytes
-        precondition(allowed > 0)
+        let allowed = limit - buffer.readableBytes
+        guard allowed > 0 else {
+            let written = withUnsafeTemporaryAllocation(byteCount: Self.probeSize, alignment: 1) { probe in
+                body(probe)
+            }
+            guard written == 0 else {
+                throw KafkaCompressionError(
+                    .tooLarge,
+                    codec: codec,
+                    "the decompressed data exceeds the limit of \(limit) bytes"
+                )
+            }
+            return (0, Self.probeSize)
+        }
         let wanted = min(allowed, chunk)
         var space = 0
         let written = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: wanted) { pointer in
@@ -40,7 +56,6 @@ struct BoundedOutput {
             return body(usable)
         }
         if written == space { chunk = min(chunk * 2, 1 << 26) }
-        try checkLimit()
         return (written, space)
     }
 
@@ -61,16 +76,6 @@ struct BoundedOutput {
         guard size > 0 else { return 0 }
         return buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { pointer in
             body(UnsafeMutableRawBufferPointer(rebasing: pointer[..<size]))
-        }
-    }
-
-    private func checkLimit() throws(KafkaCompressionError) {
-        guard buffer.readableBytes <= limit else {
-            throw KafkaCompressionError(
-                .tooLarge,
-                codec: codec,
-                "the decompressed data exceeds the limit of \(limit) bytes"
-            )
         }
     }
 }

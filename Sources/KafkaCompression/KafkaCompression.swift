@@ -19,7 +19,8 @@ import NIOCore
 ///   frames read as one; windows up to zstd's default limit of 128 MiB). Levels per zstd (default 3).
 ///
 /// Decompression is bounded: it stops with ``KafkaCompressionError/Code-swift.struct/tooLarge`` as soon as the
-/// output would exceed `maxOutputBytes`, having allocated at most about that much. Malformed or truncated input
+/// output would exceed `maxOutputBytes`; the output buffer never grows past the power of two at or above
+/// `maxOutputBytes` (raw snappy checks its declared length before allocating). Malformed or truncated input
 /// throws ``KafkaCompressionError/Code-swift.struct/corrupt`` or ``KafkaCompressionError/Code-swift.struct/truncated``.
 public struct KafkaCompression: Sendable {
     private init() {}

@@ -211,6 +211,12 @@ struct KafkaCompressionTests {
             _ = try KafkaCompression.decompress(compressed, codec: codec, maxOutputBytes: (4 << 20) - 1)
         }
         #expect(justUnder?.code == .tooLarge)
+        // A limit of 0 admits an empty stream only.
+        let empty = try KafkaCompression.compress(ByteBuffer(), codec: codec)
+        #expect(try KafkaCompression.decompress(empty, codec: codec, maxOutputBytes: 0).readableBytes == 0)
+        let one = try KafkaCompression.compress(ByteBuffer(string: "x"), codec: codec)
+        let error0 = compressionError { _ = try KafkaCompression.decompress(one, codec: codec, maxOutputBytes: 0) }
+        #expect(error0?.code == .tooLarge)
     }
 
     @Test("the default limit stops a large bomb", arguments: codecs)
