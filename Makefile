@@ -1,8 +1,9 @@
 # UserStream — the two commands a user needs: `make run` and `make test`.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-# System libraries the build links: SQLite for the store, librdkafka for KafkaLog.
-DEB_BUILD := libsqlite3-dev librdkafka-dev
+# System libraries the build links: SQLite for the store, librdkafka for KafkaLog, zlib, snappy, lz4 and zstd for
+# Kafka's compression codecs.
+DEB_BUILD := libsqlite3-dev librdkafka-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev
 # Real clients the interop tests drive: kcat (Debian's, librdkafka 2.0.2) and, in a virtualenv from PyPI,
 # confluent-kafka and kafka-python.
 DEB_TEST := kcat

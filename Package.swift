@@ -34,12 +34,29 @@ let package = Package(
         ),
         // The CPU's CRC-32C instruction (SSE 4.2 / AArch64 CRC), used by KafkaWire when present.
         .target(name: "CRC32CHardware"),
+        // Kafka record batch compression (gzip, snappy, lz4, zstd) over the system C libraries.
+        .target(
+            name: "KafkaCompression",
+            dependencies: [
+                "KafkaWire",
+                "CZlib",
+                "CSnappy",
+                "CLZ4",
+                "CZstd",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"]), .brew(["snappy"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
         // The embedded, segmented, on-disk log storing Kafka v2 record batches.
         .target(
             name: "EmbeddedLog",
             dependencies: [
                 "UserStreamCore",
                 "KafkaWire",
+                "KafkaCompression",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -136,9 +153,14 @@ let package = Package(
             dependencies: ["KafkaWire", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
+            name: "KafkaCompressionTests",
+            dependencies: ["KafkaCompression", "KafkaWire", .product(name: "NIOCore", package: "swift-nio")],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
             name: "EmbeddedLogTests",
             dependencies: [
-                "EmbeddedLog", "KafkaWire", "UserStreamCore", "UserStreamTestSupport",
+                "EmbeddedLog", "KafkaWire", "KafkaCompression", "UserStreamCore", "UserStreamTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,3 +1,4 @@
+import KafkaCompression
 import KafkaWire
 import Logging
 import NIOCore
@@ -206,7 +207,8 @@ public final class EmbeddedLog: Log {
 
     /// Appends records: explicit partition, else Kafka's murmur2 partition of the key, else round-robin. One batch
     /// (or several, of at most `maxBatchBytes`) per partition; returns once they are durable per the fsync policy,
-    /// at which point consumers see them. Creates the topic with the default partition count if needed.
+    /// at which point consumers see them. Creates the topic with the default partition count if needed. Batches are
+    /// compressed per ``EmbeddedLogConfiguration/compression``.
     ///
     /// - Throws: ``EmbeddedLogError`` `.recordTooLarge` (nothing written), `.unknownPartition`, `.io`.
     public func produce(_ records: [LogRecord], to topicName: String) async throws {
@@ -274,12 +276,37 @@ public final class EmbeddedLog: Log {
         var batchStarts = [Int](repeating: 0, count: Int(count))
         var pending: [[PendingBatch]] = Array(repeating: [], count: Int(count))
 
-        func finish(_ partition: Int) {
+        let compression = configuration.compression
+        let compressionLevel = configuration.compressionLevel
+        func finish(_ partition: Int) throws(EmbeddedLogError) {
             // Taken out of the array so the builder's buffer is uniquely referenced (no copy on finishing).
             guard let builder = builders[partition].take() else { return }
             let lastOffsetDelta = builder.recordsCount - 1
             let maxTimestamp = builder.maxTimestamp
-            let buffer = (consume builder).finish()
+            let buffer: ByteBuffer
+            if compression == .none {
+                buffer = (consume builder).finish()
+            } else {
+                do throws(KafkaCompressionError) {
+                    // Kept uncompressed when compression does not shrink it: the batch stays within maxBatchBytes.
+                    buffer = try (consume builder).finish(compression: compression) {
+                        (section: ByteBuffer) throws(KafkaCompressionError) -> ByteBuffer? in
+                        let compressed = try KafkaCompression.compress(
+                            section,
+                            codec: compression,
+                            level: compressionLevel
+                        )
+                        return compressed.readableBytes < section.readableBytes ? compressed : nil
+                    }
+                } catch {
+                    throw EmbeddedLogError(
+                        compressing: error,
+                        otherwise: .io,
+                        "cannot compress a batch with \(compression): \(error.message); nothing was written",
+                        topicPartition: topicName
+                    )
+                }
+            }
             pending[partition].append(
                 PendingBatch(
                     index: batchStarts[partition],
@@ -305,7 +332,7 @@ public final class EmbeddedLog: Log {
                         ) > maxBatchBytes
                 } ?? false
             if full {
-                finish(partition)
+                try finish(partition)
             }
             if builders[partition] == nil {
                 var buffer: ByteBuffer
@@ -328,7 +355,7 @@ public final class EmbeddedLog: Log {
                 headers: headers
             )
         }
-        for partition in 0..<Int(count) { finish(partition) }
+        for partition in 0..<Int(count) { try finish(partition) }
 
         // Write, partition by partition, then fsync (concurrently across partitions) and show.
         var toSync: [(PartitionLog, Int64)] = []
@@ -358,13 +385,22 @@ public final class EmbeddedLog: Log {
 
     // MARK: - Raw batches (for the Kafka broker)
 
+    /// Checks that records carry offset deltas 0, 1, 2, … (as Kafka's log validator does).
+    private static func checkOffsetDeltas(_ records: [KafkaRecord]) throws(KafkaWireError) {
+        for (index, record) in records.enumerated() where record.offsetDelta != index {
+            throw KafkaWireError(.invalidRecord, "record \(index) has offsetDelta \(record.offsetDelta)")
+        }
+    }
+
     /// Appends record batches as a Kafka producer sent them (one or more, back to back; compressed ones too): each is
-    /// checked (framing, magic 2, CRC-32C, at most `maxBatchBytes`, `lastOffsetDelta == recordsCount - 1`, and for
-    /// uncompressed batches every record), then stored unchanged except for its `baseOffset`, which the log assigns.
-    /// Returns once durable per the fsync policy.
+    /// checked (framing, magic 2, CRC-32C, at most `maxBatchBytes`, `lastOffsetDelta == recordsCount - 1`, and every
+    /// record, compressed batches once decompressed to at most `maxDecompressedBatchBytes`), then stored unchanged
+    /// except for its `baseOffset`, which the log assigns. Returns once durable per the fsync policy.
     ///
-    /// - Throws: ``EmbeddedLogError`` `.corruptMessage` (CRC mismatch), `.invalidBatch`, `.recordTooLarge`,
-    ///   `.unknownTopic`, `.unknownPartition`; nothing is written when any batch is rejected.
+    /// - Throws: ``EmbeddedLogError`` `.corruptMessage` (CRC mismatch), `.invalidBatch` (malformed, compressed data
+    ///   included), `.recordTooLarge` (beyond `maxBatchBytes`, or decompressing beyond `maxDecompressedBatchBytes`),
+    ///   `.unsupportedCompression` (codec 5–7), `.unknownTopic`, `.unknownPartition`; nothing is written when any
+    ///   batch is rejected.
     public func appendRawBatches(
         _ bytes: ByteBuffer,
         to topicPartition: TopicPartition
@@ -387,12 +423,7 @@ public final class EmbeddedLog: Log {
                     )
                 }
                 if batch.attributes.compression == .none {
-                    for (index, record) in try batch.records().enumerated() where record.offsetDelta != index {
-                        throw KafkaWireError(
-                            .invalidRecord,
-                            "record \(index) has offsetDelta \(record.offsetDelta)"
-                        )
-                    }
+                    try Self.checkOffsetDeltas(try batch.records())
                 }
             } catch {
                 let code: EmbeddedLogError.Code =
@@ -407,6 +438,31 @@ public final class EmbeddedLog: Log {
                     topicPartition: topicPartition.description,
                     underlying: error
                 )
+            }
+            if batch.attributes.compression != .none {
+                // Compressed: decompressed (at most maxDecompressedBatchBytes) and checked like an uncompressed one.
+                let message = "rejected record batch at byte \(start - bytes.readerIndex)"
+                let records: [KafkaRecord]
+                do throws(KafkaCompressionError) {
+                    records = try batch.decompressedRecords(maxOutputBytes: configuration.maxDecompressedBatchBytes)
+                } catch {
+                    throw EmbeddedLogError(
+                        compressing: error,
+                        otherwise: .invalidBatch,
+                        "\(message): \(error.message)",
+                        topicPartition: topicPartition.description
+                    )
+                }
+                do throws(KafkaWireError) {
+                    try Self.checkOffsetDeltas(records)
+                } catch {
+                    throw EmbeddedLogError(
+                        .invalidBatch,
+                        "\(message): \(error.message)",
+                        topicPartition: topicPartition.description,
+                        underlying: error
+                    )
+                }
             }
             batches.append(
                 PendingBatch(

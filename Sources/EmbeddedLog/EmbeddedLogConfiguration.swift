@@ -1,3 +1,7 @@
+import KafkaCompression
+import KafkaWire
+import NIOCore
+
 /// Configuration of an ``EmbeddedLog``.
 public struct EmbeddedLogConfiguration: Sendable {
     /// The log directory (e.g. `<data-dir>/log`); created when missing. Layout:
@@ -30,6 +34,18 @@ public struct EmbeddedLogConfiguration: Sendable {
     /// rejected before anything is written; raw batches larger than this are refused. Default 1 MiB.
     public var maxBatchBytes: Int = 1024 * 1024
 
+    /// The largest records section a compressed batch may decompress to: raw batches that would decompress to more
+    /// are refused, and reading a stored one fails (a zip bomb is stopped at this size, never decompressed whole).
+    /// Default 64 MiB; at least `maxBatchBytes`, at most 1 GiB.
+    public var maxDecompressedBatchBytes: Int = KafkaCompression.defaultMaxOutputBytes
+
+    /// The codec of the batches ``EmbeddedLog/produce(_:to:)`` writes (gzip, snappy, lz4 or zstd; a batch that would
+    /// not shrink is written uncompressed, as Kafka clients do). Default `.none`.
+    public var compression: KafkaRecordBatch.Compression = .none
+
+    /// The level of ``compression`` (`nil`: the codec's default; gzip 1–9, lz4 1–12, zstd per libzstd).
+    public var compressionLevel: Int? = nil
+
     public init(directory: String) {
         self.directory = directory
     }
@@ -42,7 +58,10 @@ public struct EmbeddedLogConfiguration: Sendable {
         retentionBytes: Int64? = nil,
         retentionMilliseconds: Int64? = 7 * 24 * 60 * 60 * 1000,
         fsync: FsyncPolicy = .everyBatch,
-        maxBatchBytes: Int = 1024 * 1024
+        maxBatchBytes: Int = 1024 * 1024,
+        maxDecompressedBatchBytes: Int = KafkaCompression.defaultMaxOutputBytes,
+        compression: KafkaRecordBatch.Compression = .none,
+        compressionLevel: Int? = nil
     ) {
         self.directory = directory
         self.defaultPartitions = defaultPartitions
@@ -52,6 +71,9 @@ public struct EmbeddedLogConfiguration: Sendable {
         self.retentionMilliseconds = retentionMilliseconds
         self.fsync = fsync
         self.maxBatchBytes = maxBatchBytes
+        self.maxDecompressedBatchBytes = maxDecompressedBatchBytes
+        self.compression = compression
+        self.compressionLevel = compressionLevel
     }
 
     func validate() throws(EmbeddedLogError) {
@@ -68,5 +90,15 @@ public struct EmbeddedLogConfiguration: Sendable {
             (128...(64 << 20)).contains(maxBatchBytes),
             "maxBatchBytes must be in 128 bytes...64 MiB"
         )
+        try check(
+            (maxBatchBytes...(1 << 30)).contains(maxDecompressedBatchBytes),
+            "maxDecompressedBatchBytes must be in maxBatchBytes...1 GiB"
+        )
+        try check(KafkaCompression.supports(compression), "compression \(compression) is not supported")
+        do {
+            _ = try KafkaCompression.compress(ByteBuffer(), codec: compression, level: compressionLevel)
+        } catch {
+            throw EmbeddedLogError(.invalidConfiguration, "compressionLevel: \(error.message)")
+        }
     }
 }

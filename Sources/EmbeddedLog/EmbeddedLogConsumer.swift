@@ -6,8 +6,8 @@ import UserStreamCore
 ///
 /// `poll` reads partitions round-robin (each poll starts one partition further, and each partition gets a fair
 /// share of `maxRecords` before the rest is filled), and waits for appends without polling the disk. Whole batches
-/// are decoded once; records beyond `maxRecords` wait in memory for the next poll. Calls to `poll` on one consumer
-/// are expected one at a time.
+/// are decoded once (compressed ones decompressed first, to at most `maxDecompressedBatchBytes`); records beyond
+/// `maxRecords` wait in memory for the next poll. Calls to `poll` on one consumer are expected one at a time.
 final class EmbeddedLogConsumer: LogConsumer {
     private let log: EmbeddedLog
     let group: String

@@ -1,3 +1,4 @@
+import KafkaCompression
 import KafkaWire
 
 /// An error of the embedded log.
@@ -36,13 +37,14 @@ public struct EmbeddedLogError: Error, Hashable, Sendable, CustomStringConvertib
         public static let invalidGroupName = Code(.invalidGroupName)
         public static let unknownTopic = Code(.unknownTopic)
         public static let unknownPartition = Code(.unknownPartition)
-        /// A record does not fit in a batch of `maxBatchBytes`; nothing was written.
+        /// A record does not fit in a batch of `maxBatchBytes` (nothing was written), or a compressed batch
+        /// decompresses to more than `maxDecompressedBatchBytes`.
         public static let recordTooLarge = Code(.recordTooLarge)
         /// A raw batch failed its CRC-32C check.
         public static let corruptMessage = Code(.corruptMessage)
         /// A raw batch is malformed (framing, magic, header fields or records).
         public static let invalidBatch = Code(.invalidBatch)
-        /// A stored batch is compressed and cannot be decoded into records by the embedded consumer.
+        /// A batch is compressed with a codec the log cannot decode (attributes codec 5–7).
         public static let unsupportedCompression = Code(.unsupportedCompression)
         /// A raw read asked for an offset outside `earliest...end`.
         public static let offsetOutOfRange = Code(.offsetOutOfRange)
@@ -58,18 +60,55 @@ public struct EmbeddedLogError: Error, Hashable, Sendable, CustomStringConvertib
     public var topicPartition: String?
     /// The underlying codec error, if any.
     public var underlying: KafkaWireError?
+    /// The underlying compression error, if any.
+    public var compressionError: KafkaCompressionError?
 
-    public init(_ code: Code, _ message: String, topicPartition: String? = nil, underlying: KafkaWireError? = nil) {
+    public init(
+        _ code: Code,
+        _ message: String,
+        topicPartition: String? = nil,
+        underlying: KafkaWireError? = nil,
+        compressionError: KafkaCompressionError? = nil
+    ) {
         self.code = code
         self.message = message
         self.topicPartition = topicPartition
         self.underlying = underlying
+        self.compressionError = compressionError
+    }
+
+    /// An error of (de)compressing a batch: `.unsupportedCompression` for unknown codecs, `.recordTooLarge` beyond
+    /// the decompression limit, `.invalidConfiguration` for a bad level, else `code`.
+    init(
+        compressing error: KafkaCompressionError,
+        otherwise code: Code,
+        _ message: String,
+        topicPartition: String?
+    ) {
+        let mapped: Code =
+            switch error.code {
+            case .unsupportedCodec: .unsupportedCompression
+            case .tooLarge: .recordTooLarge
+            case .invalidLevel: .invalidConfiguration
+            default: code
+            }
+        self.init(
+            mapped,
+            message,
+            topicPartition: topicPartition,
+            underlying: error.underlying,
+            compressionError: error
+        )
     }
 
     public var description: String {
         var text = "EmbeddedLogError(\(code)): \(message)"
         if let topicPartition { text += " [\(topicPartition)]" }
-        if let underlying { text += " (\(underlying))" }
+        if let compressionError {
+            text += " (\(compressionError))"
+        } else if let underlying {
+            text += " (\(underlying))"
+        }
         return text
     }
 }

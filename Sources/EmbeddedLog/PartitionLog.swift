@@ -1,3 +1,4 @@
+import KafkaCompression
 import KafkaWire
 import Logging
 import NIOCore
@@ -465,16 +466,14 @@ final class PartitionLog: Sendable {
                     continue
                 }
                 let decoded: [KafkaRecord]
-                do throws(KafkaWireError) {
-                    decoded = try batch.records()
+                do throws(KafkaCompressionError) {
+                    decoded = try batch.decompressedRecords(maxOutputBytes: configuration.maxDecompressedBatchBytes)
                 } catch {
-                    let code: EmbeddedLogError.Code =
-                        error.code == .unsupportedCompression ? .unsupportedCompression : .corruptState
                     throw EmbeddedLogError(
-                        code,
-                        "cannot decode the batch at offset \(batch.baseOffset)",
-                        topicPartition: topicPartition.description,
-                        underlying: error
+                        compressing: error,
+                        otherwise: .corruptState,
+                        "cannot decode a stored batch: \(error.message)",
+                        topicPartition: topicPartition.description
                     )
                 }
                 for record in decoded {

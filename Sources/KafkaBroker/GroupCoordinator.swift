@@ -423,8 +423,8 @@ actor GroupCoordinator {
 
     // MARK: - Offsets and queries
 
-    /// Whether an OffsetCommit from this member and generation may commit: members of the current generation of a
-    /// group that is not rebalancing, or anyone (generation -1, no member id) for a group without members.
+    /// Whether an OffsetCommit from this member and generation may commit: members of the current generation (also
+    /// while a rebalance is being prepared), or anyone (generation -1, no member id) for a group without members.
     func validateCommit(groupId: String, generationId: Int32, memberId: String) -> KafkaErrorCode {
         guard let group = groups[groupId], !group.members.isEmpty else {
             return generationId < 0 || memberId.isEmpty ? .none : .illegalGeneration
@@ -432,7 +432,10 @@ actor GroupCoordinator {
         if generationId < 0 && memberId.isEmpty { return .unknownMemberId }
         guard group.members[memberId] != nil else { return .unknownMemberId }
         guard generationId == group.generationId else { return .illegalGeneration }
-        return group.state == .preparingRebalance ? .rebalanceInProgress : .none
+        // As in Kafka: members of the current generation may still commit while the group prepares a rebalance
+        // (eager consumers commit what they consumed when their partitions are revoked); only between the join and
+        // the leader's assignment is it refused.
+        return group.state == .completingRebalance ? .rebalanceInProgress : .none
     }
 
     func describe(groupId: String) -> GroupDescription {

@@ -90,7 +90,8 @@ public struct KafkaRecordBatch: Hashable, Sendable {
     /// before anything is allocated; the records must fill the records section exactly.
     ///
     /// - Throws: ``KafkaWireError/Code-swift.struct/unsupportedCompression`` for compressed batches (the batch itself
-    ///   stays valid and can be stored or forwarded as is), ``KafkaWireError/Code-swift.struct/invalidRecord`` or
+    ///   stays valid and can be stored or forwarded as is; `KafkaCompression` decompresses them and calls
+    ///   ``records(inRecordsSection:)``), ``KafkaWireError/Code-swift.struct/invalidRecord`` or
     ///   ``KafkaWireError/Code-swift.struct/truncated`` for malformed records.
     public func records() throws(KafkaWireError) -> [KafkaRecord] {
         guard attributes.compression == .none else {
@@ -99,7 +100,16 @@ public struct KafkaRecordBatch: Hashable, Sendable {
                 "record batch at offset \(baseOffset) is compressed with \(attributes.compression)"
             )
         }
-        var buffer = recordsData
+        return try records(inRecordsSection: recordsData)
+    }
+
+    /// Parses `recordsCount` records from an uncompressed records section: ``recordsData`` itself for an
+    /// uncompressed batch, or its decompressed form for a compressed one. The same checks as ``records()`` apply.
+    ///
+    /// - Throws: ``KafkaWireError/Code-swift.struct/invalidRecord`` or ``KafkaWireError/Code-swift.struct/truncated``
+    ///   for malformed records.
+    public func records(inRecordsSection section: ByteBuffer) throws(KafkaWireError) -> [KafkaRecord] {
+        var buffer = section
         guard recordsCount >= 0, Int(recordsCount) <= buffer.readableBytes / KafkaRecord.minimumEncodedSize else {
             throw KafkaWireError(
                 .invalidRecord,

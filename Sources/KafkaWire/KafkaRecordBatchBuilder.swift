@@ -1,7 +1,7 @@
 import NIOCore
 
-/// Encodes one record batch (magic v2, uncompressed) into a `ByteBuffer`, record by record, then fills in the header
-/// and the CRC-32C in ``finish()``.
+/// Encodes one record batch (magic v2) into a `ByteBuffer`, record by record, then fills in the header and the
+/// CRC-32C in ``finish()`` (uncompressed) or ``finish(compression:compressingRecordsWith:)`` (compressed).
 ///
 /// ```swift
 /// var builder = KafkaRecordBatchBuilder(buffer: ByteBuffer(), baseOffset: 0)
@@ -104,6 +104,36 @@ public struct KafkaRecordBatchBuilder {
     /// Completes the header (`batchLength`, `lastOffsetDelta`, timestamps, `recordsCount`) and the CRC, and returns
     /// the buffer with the batch appended. Consuming: the header is written in place, without copying the batch.
     public consuming func finish() -> ByteBuffer {
+        completeHeader(attributes: attributes)
+        return buffer
+    }
+
+    /// Like ``finish()``, but compressed: the records section is replaced by `compress(records section)` and the
+    /// attributes carry `compression`; `batchLength` and the CRC-32C cover the compressed bytes, `recordsCount` stays
+    /// the number of records (record-format.md §1). When `compress` returns `nil` (e.g. compression would not make
+    /// the batch smaller) the batch is finished uncompressed. KafkaWire does not compress itself: `KafkaCompression`
+    /// passes its codecs here (`KafkaRecordBatchBuilder.finish(compression:level:)`).
+    public consuming func finish<Failure: Error>(
+        compression: KafkaRecordBatch.Compression,
+        compressingRecordsWith compress: (ByteBuffer) throws(Failure) -> ByteBuffer?
+    ) throws(Failure) -> ByteBuffer {
+        var attributes = self.attributes
+        if compression != .none {
+            let recordsStart = start + KafkaRecordBatch.Layout.records
+            // The slice is a temporary: released before the writes below, which then do not copy the storage.
+            if var compressed = try compress(
+                buffer.getSlice(at: recordsStart, length: buffer.writerIndex - recordsStart)!
+            ) {
+                attributes.compression = compression
+                buffer.moveWriterIndex(to: recordsStart)
+                buffer.writeBuffer(&compressed)
+            }
+        }
+        completeHeader(attributes: attributes)
+        return buffer
+    }
+
+    private mutating func completeHeader(attributes: KafkaRecordBatch.Attributes) {
         typealias Layout = KafkaRecordBatch.Layout
         let total = buffer.writerIndex - start
         buffer.setInteger(baseOffset, at: start + Layout.baseOffset)
@@ -123,7 +153,6 @@ public struct KafkaRecordBatchBuilder {
             CRC32C.checksum(UnsafeRawBufferPointer(rebasing: pointer[from...]))
         }
         buffer.setInteger(crc, at: start + Layout.crc)
-        return buffer
     }
 
     // MARK: - Encoding

@@ -53,6 +53,13 @@ public final class ChildProcess: @unchecked Sendable {
             let data = handle.availableData
             self?.lock.withLock { self?.errData.append(data) }
         }
+        // A child inherits the signal mask of the thread that spawns it, and runtime threads block signals; a
+        // child that installs plain signal handlers (kcat) would then never see the SIGINT a test sends it.
+        var empty = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         try process.run()
     }
 

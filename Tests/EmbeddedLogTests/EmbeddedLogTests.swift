@@ -488,32 +488,6 @@ struct EmbeddedLogTests {
     }
 
     @Test
-    func compressedRawBatchesAreStoredButNotDecoded() async throws {
-        let fixture = try LogFixture()
-        defer { fixture.remove() }
-        let log = try fixture.open()
-        try await log.createTopic("zipped", partitions: 1)
-        let tp = TopicPartition(topic: "zipped", partition: 0)
-        var builder = KafkaRecordBatchBuilder()
-        builder.append(timestamp: 1, key: nil, value: Array("opaque".utf8))
-        var batch = builder.finish()
-        batch.setInteger(Int16(1), at: KafkaRecordBatch.Layout.attributes)  // gzip: records are now "compressed"
-        let crc = batch.withUnsafeReadableBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[21...])) }
-        batch.setInteger(crc, at: KafkaRecordBatch.Layout.crc)
-        _ = try await log.appendRawBatches(batch, to: tp)
-        let raw = try log.readRawBatches(from: tp, offset: 0, maxBytes: 1 << 20)
-        #expect(raw == batch)
-        let consumer = try await log.makeConsumer(group: "g", topics: ["zipped"]) { _ in [:] }
-        do {
-            _ = try await consumer.poll(maxRecords: 10, timeout: .milliseconds(100))
-            Issue.record("a compressed batch was decoded")
-        } catch let error as EmbeddedLogError {
-            #expect(error.code == .unsupportedCompression)
-        }
-        try await log.close()
-    }
-
-    @Test
     func invalidNamesAndPartitionsAreRejected() async throws {
         let fixture = try LogFixture()
         defer { fixture.remove() }

@@ -116,7 +116,8 @@ import Testing
         _ = await coordinator.sync(groupId: "g", generationId: 1, memberId: leader.memberId, assignments: [], now: start)
         #expect(await coordinator.leave(groupId: "g", memberIds: [leader.memberId], now: start) == [.none])
         #expect(await coordinator.heartbeat(groupId: "g", generationId: 1, memberId: follower.memberId) == .rebalanceInProgress)
-        #expect(await coordinator.validateCommit(groupId: "g", generationId: 1, memberId: follower.memberId) == .rebalanceInProgress)
+        // Revoked members still commit what they consumed, with the generation they had.
+        #expect(await coordinator.validateCommit(groupId: "g", generationId: 1, memberId: follower.memberId) == .none)
         let rejoined = await joined(coordinator, [join(follower.memberId)], at: start + .seconds(1))
         #expect(rejoined[0].errorCode == .none)
         #expect(rejoined[0].generationId == 2)

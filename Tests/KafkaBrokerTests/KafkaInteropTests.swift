@@ -142,3 +142,25 @@ import UserStreamTestSupport
         #expect(output.status == 0, "stdout: \(output.stdout)\nstderr: \(output.stderr)")
     }
 }
+
+extension KafkaInteropTests {
+    @Test("compressed batches from librdkafka (gzip, snappy, lz4, zstd) are stored as sent and our consumer reads them")
+    func compressedProduce() async throws {
+        let broker = try await TestKafkaBroker()
+        defer { Task { await broker.stop() } }
+        let output = try await Clients.runPython("compressed_produce.py", [broker.bootstrap, "cmp"])
+        #expect(output.status == 0, "stdout: \(output.stdout)\nstderr: \(output.stderr)")
+        for codec in ["gzip", "snappy", "lz4", "zstd"] {
+            let topic = "cmp-\(codec)"
+            let consumer = try await broker.log.makeConsumer(group: "ours-\(codec)", topics: [topic]) { _ in [:] }
+            var keys: Set<String> = []
+            for _ in 0..<50 where keys.count < 300 {
+                for record in try await consumer.poll(maxRecords: 1000, timeout: .milliseconds(100)) {
+                    keys.insert(String(decoding: record.key ?? [], as: UTF8.self))
+                }
+            }
+            try await consumer.close()
+            #expect(keys == Set((0..<300).map { "\(codec)-\($0)" }), "\(codec): our consumer read \(keys.count)")
+        }
+    }
+}
