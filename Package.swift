@@ -121,6 +121,7 @@ let package = Package(
                 "UserStreamCore",
                 "EmbeddedLog",
                 "KafkaBroker",
+                "KafkaLog",
                 "RandomUser",
                 "Store",
                 "Pipeline",

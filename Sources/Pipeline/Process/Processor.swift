@@ -122,11 +122,12 @@ public struct Processor: Service {
     }
 
     private func caughtUp(_ consumer: any LogConsumer) async throws -> Bool {
+        // Only the partitions this member is assigned: in a group, the others are another member's to drain.
         let ends = try await log.offsets(of: configuration.topic)
         let positions = await consumer.positions()
-        for (partition, range) in ends {
-            let position = positions[TopicPartition(topic: configuration.topic, partition: partition)] ?? range.earliest
-            if position < range.end { return false }
+        for partition in await consumer.assignment() where partition.topic == configuration.topic {
+            guard let range = ends[partition.partition] else { continue }
+            if (positions[partition] ?? range.earliest) < range.end { return false }
         }
         return true
     }

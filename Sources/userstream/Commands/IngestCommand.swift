@@ -15,6 +15,7 @@ struct IngestCommand: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
     @OptionGroup var sourceOptions: SourceOptions
     @OptionGroup var logOptions: LogOptions
+    @OptionGroup var kafka: KafkaClientOptions
 
     @Option(
         name: .customLong("duration"),
@@ -46,12 +47,12 @@ struct IngestCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = data.makeLogger()
         let result = Mutex<JobRun?>(nil)
-        try await Components.withEngines(data, logOptions, logger: logger) { log, store in
+        try await Components.withEngines(data, logOptions, kafka: kafka, logger: logger) { engines in
             let runDuration: Duration? =
                 duration.flatMap { DurationText.parse($0) } ?? (count == nil ? .seconds(60) : nil)
             let ingestor = Ingestor(
-                log: log,
-                store: store,
+                log: engines.log,
+                store: engines.store,
                 source: try Components.makeSource(sourceOptions, logger: logger),
                 configuration: IngestConfiguration(
                     duration: runDuration,

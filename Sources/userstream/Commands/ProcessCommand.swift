@@ -18,6 +18,7 @@ struct ProcessCommand: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
     @OptionGroup var logOptions: LogOptions
     @OptionGroup var processOptions: ProcessOptions
+    @OptionGroup var kafka: KafkaClientOptions
 
     @Flag(help: "Exit once every partition is consumed to its end. (env: USERSTREAM_UNTIL_IDLE)")
     var untilIdle: Bool = Env.bool("UNTIL_IDLE", false)
@@ -25,10 +26,10 @@ struct ProcessCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = data.makeLogger()
         let totals = Mutex<Processor.Totals?>(nil)
-        try await Components.withEngines(data, logOptions, logger: logger) { log, store in
+        try await Components.withEngines(data, logOptions, kafka: kafka, logger: logger) { engines in
             let processor = Processor(
-                log: log,
-                store: store,
+                log: engines.log,
+                store: engines.store,
                 configuration: ProcessorConfiguration(
                     group: processOptions.group,
                     maxBatchRecords: processOptions.processBatch,

@@ -22,6 +22,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var logOptions: LogOptions
     @OptionGroup var processOptions: ProcessOptions
     @OptionGroup var brokerOptions: KafkaBrokerOptions
+    @OptionGroup var kafka: KafkaClientOptions
 
     @Option(help: "Serve the embedded log to Kafka clients on this port; 0 turns it off. (env: USERSTREAM_KAFKA_PORT)")
     var kafkaPort: Int = Env.int("KAFKA_PORT", 9092)
@@ -45,7 +46,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = data.makeLogger()
-        try await Components.withEngines(data, logOptions, logger: logger) { log, store in
+        try await Components.withEngines(data, logOptions, kafka: kafka, logger: logger) { engines in
+            let log = engines.log
+            let store = engines.store
             let ingestor = Ingestor(
                 log: log,
                 store: store,
@@ -74,11 +77,14 @@ struct RunCommand: AsyncParsableCommand {
                 ),
                 logger: logger
             )
-            let retention = RetentionService(log: log, logger: logger)
-            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: retention)]
-            if kafkaPort != 0 {
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+            if let embedded = engines.embedded {
+                services.append(.init(service: RetentionService(log: embedded, logger: logger)))
+            }
+            // The embedded log is served to Kafka clients unless a Kafka cluster is the log (--kafka).
+            if kafkaPort != 0, let embedded = engines.embedded {
                 let broker = KafkaBroker(
-                    log: log,
+                    log: embedded,
                     configuration: brokerOptions.configuration(
                         host: kafkaHost,
                         port: kafkaPort,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EmbeddedLog
+import KafkaLog
 import Foundation
 import Logging
 import Pipeline
@@ -72,14 +73,34 @@ extension LogOptions {
 }
 
 extension Components {
-    /// Opens the embedded log and store, runs `body` with them, and closes both whatever happens.
+    /// The log and store a command works with: the embedded log, or a Kafka cluster with `--kafka`.
+    struct Engines {
+        let log: any Log
+        /// The embedded log when it is the log in use (for the broker and retention), else `nil`.
+        let embedded: EmbeddedLog?
+        let store: SQLiteStore
+    }
+
+    /// Opens the log (embedded, or Kafka with `--kafka`) and the store, runs `body` with them, and closes both
+    /// whatever happens.
     static func withEngines<T: Sendable>(
         _ data: DataOptions,
         _ logOptions: LogOptions,
+        kafka: KafkaClientOptions? = nil,
         logger: Logger,
-        _ body: (EmbeddedLog, SQLiteStore) async throws -> T
+        _ body: (Engines) async throws -> T
     ) async throws -> T {
-        let log = try openLog(data, logOptions, logger: logger)
+        let log: any Log
+        let embedded: EmbeddedLog?
+        if let configuration = kafka?.configuration(partitions: logOptions.partitions) {
+            log = try KafkaLog(configuration: configuration, logger: logger)
+            embedded = nil
+            logger.info("kafka.connecting", metadata: ["kafka.bootstrap": "\(configuration.bootstrapServers)"])
+        } else {
+            let opened = try openLog(data, logOptions, logger: logger)
+            log = opened
+            embedded = opened
+        }
         let store: SQLiteStore
         do {
             store = try openStore(data, logger: logger)
@@ -89,7 +110,7 @@ extension Components {
         }
         let result: T
         do {
-            result = try await body(log, store)
+            result = try await body(Engines(log: log, embedded: embedded, store: store))
         } catch {
             try? await store.close()
             try? await log.close()
