@@ -44,10 +44,15 @@ run: release
 	./.build/release/userstream run $(ARGS)
 
 ## Build and run the whole test suite (unit, contract, pipeline, CLI and crash tests).
+# The suites that run real clients, clusters and several processes: run after the others, so that their load does not
+# starve the timing checks of the unit suites on a 2-core machine.
+HEAVY_SUITES := KafkaInteropTests|KafkaCLITests|KafkaLogContractTests|KafkaLogMockClusterContractTests|KafkaLogGroupTests|KafkaLogUnreachableTests|CLITests
+TEST_ENV = USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" USERSTREAM_PYTHON="$(abspath $(VENV))/bin/python"
+
 test: test-deps
 	$(SWIFT) build --build-tests
-	USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" USERSTREAM_PYTHON="$(abspath $(VENV))/bin/python" \
-		$(SWIFT) test --skip-build $(TEST_ARGS)
+	$(TEST_ENV) $(SWIFT) test --skip-build --skip '$(HEAVY_SUITES)' $(TEST_ARGS)
+	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(HEAVY_SUITES)' $(TEST_ARGS)
 
 ## The end-to-end benchmark, release build (ARGS="--users 1000000").
 bench: release
@@ -55,6 +60,7 @@ bench: release
 
 ## The Kafka broker benchmark with librdkafka clients (kcat, confluent-kafka), release build.
 bench-kafka: release test-deps
+	cc -O2 -o .build/rdkafka_bench bench/rdkafka_bench.c -lrdkafka
 	$(VENV)/bin/python bench/kafka_bench.py --userstream ./.build/release/userstream $(ARGS)
 
 clean:

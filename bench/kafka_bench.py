@@ -22,6 +22,7 @@ parser.add_argument("--messages", type=int, default=1_000_000)
 parser.add_argument("--size", type=int, default=100)
 parser.add_argument("--partitions", type=int, default=3)
 parser.add_argument("--fsync", default="batch", help="the broker's --log-fsync (batch is the durable default)")
+parser.add_argument("--rdkafka-bench", default=".build/rdkafka_bench", help="bench/rdkafka_bench.c, compiled")
 args = parser.parse_args()
 
 
@@ -47,6 +48,14 @@ try:
             time.sleep(0.1)
     payload_line = b"x" * args.size + b"\n"
     results = []
+
+    # librdkafka from C (Debian's 2.0.2): no client-side formatting, so the broker is what is measured.
+    for mode, label in [("produce", "librdkafka C produce, idempotent acks=all"), ("consume", "librdkafka C consume")]:
+        extra = [str(args.size)] if mode == "produce" else []
+        out = subprocess.run([args.rdkafka_bench, mode, bootstrap, "bench-c", str(args.messages)] + extra,
+                             check=True, capture_output=True, text=True).stdout.split()
+        assert int(out[0]) == args.messages, out
+        results.append((label, float(out[2]), float(out[1])))
 
     # kcat produce: one process reading the messages from a file.
     with tempfile.NamedTemporaryFile(delete=False) as f:

@@ -119,18 +119,10 @@ public final class EmbeddedLog: Log {
 
     /// Validates a topic name as Kafka does: 1–249 characters of `[a-zA-Z0-9._-]`, not `.` or `..`.
     public static func validate(topic name: String) throws(EmbeddedLogError) {
-        let valid =
-            !name.isEmpty && name.utf8.count <= 249 && name != "." && name != ".."
-            && name.utf8.allSatisfy { byte in
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-                    || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-            }
-        guard valid else {
+        guard Topics.isValidName(name) else {
             throw EmbeddedLogError(
                 .invalidTopicName,
-                "invalid topic name \"\(name)\": use 1 to 249 characters of [a-zA-Z0-9._-], not \".\" or \"..\""
+                "invalid topic name \"\(name)\": \(Topics.nameRule)"
             )
         }
     }

@@ -23,26 +23,14 @@ extension ByteBuffer {
         flexible ? try self.readKafkaCompactBytes() : try self.readKafkaBytes()
     }
 
-    /// Reads an ARRAY or COMPACT_ARRAY that may be null (`nil`), each element with `readElement`.
-    ///
-    /// The count is checked against the readable bytes (each element takes at least `minimumElementSize` bytes)
-    /// before the array is allocated.
+    /// Reads an ARRAY or COMPACT_ARRAY that may be null (`nil`), each element with `readElement`; the count is
+    /// checked against the readable bytes before the array is allocated.
     mutating func readKafkaNullableArray<Element>(
         flexible: Bool,
         minimumElementSize: Int,
         _ readElement: (inout ByteBuffer) throws(KafkaWireError) -> Element
     ) throws(KafkaWireError) -> [Element]? {
-        let count =
-            flexible
-            ? try self.readKafkaCompactArrayCount(minimumElementSize: minimumElementSize)
-            : try self.readKafkaArrayCount(minimumElementSize: minimumElementSize)
-        guard let count else { return nil }
-        var elements: [Element] = []
-        elements.reserveCapacity(count)
-        for _ in 0..<count {
-            elements.append(try readElement(&self))
-        }
-        return elements
+        try self.readKafkaMessageNullableArray(compact: flexible, minimumElementSize: minimumElementSize, readElement)
     }
 
     /// Reads an ARRAY or COMPACT_ARRAY that may not be null (a null is `.malformed`).
@@ -51,17 +39,7 @@ extension ByteBuffer {
         minimumElementSize: Int,
         _ readElement: (inout ByteBuffer) throws(KafkaWireError) -> Element
     ) throws(KafkaWireError) -> [Element] {
-        let start = self
-        guard
-            let elements = try self.readKafkaNullableArray(
-                flexible: flexible,
-                minimumElementSize: minimumElementSize,
-                readElement
-            )
-        else {
-            throw KafkaWireError(.malformed, "null ARRAY where a value is required", bytes: start)
-        }
-        return elements
+        try self.readKafkaMessageArray(compact: flexible, minimumElementSize: minimumElementSize, readElement)
     }
 
     /// Throws `.malformed` when bytes are left after a whole message body.

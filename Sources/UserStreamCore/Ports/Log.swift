@@ -163,6 +163,20 @@ public protocol LogConsumer: Sendable {
 
 /// Names the pipeline uses on the log.
 public enum Topics {
+    /// Kafka's topic name rule: 1–249 characters of `[a-zA-Z0-9._-]`, not `.` or `..`.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 249 && name != "." && name != ".."
+            && name.utf8.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                    || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+            }
+    }
+
+    /// Why a topic name is refused, for error messages.
+    public static let nameRule = "use 1 to 249 characters of [a-zA-Z0-9._-], not \".\" or \"..\""
+
     /// Where the ingestor produces flattened users.
     public static let usersCreated = "users_created"
     /// Dead letters: records that could not be flattened, decoded or validated, with the reason in headers.

@@ -1,4 +1,4 @@
-"""kafka-python against the broker: acks=all produce with keys and headers, a group consumer that commits,
+"""kafka-python against the broker: idempotent acks=all produce with keys and headers, a group consumer that commits,
 end offsets, seek, and committed offsets read back."""
 import json
 import sys
@@ -15,7 +15,7 @@ count = 1000
 admin = KafkaAdminClient(bootstrap_servers=bootstrap)
 admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
 
-producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5)
 futures = [
     producer.send(
         topic,
