@@ -50,6 +50,11 @@ let package = Package(
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"]), .brew(["snappy"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+        // CQL native protocol codec (v4): frames, messages, values. NIOCore only; shared by the CQL server and client.
+        .target(
+            name: "CQLWire",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+        ),
         // The embedded, segmented, on-disk log storing Kafka v2 record batches.
         .target(
             name: "EmbeddedLog",
@@ -167,13 +172,19 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "CQLWireTests",
+            dependencies: ["CQLWire", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
             name: "KafkaBrokerTests",
             dependencies: [
                 "KafkaBroker", "KafkaWire", "EmbeddedLog", "UserStreamCore", "UserStreamTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+                        ],
+            // The Python interop scripts, run by the tests with the virtualenv's interpreter.
+            exclude: ["Interop"]
         ),
         .testTarget(
             name: "KafkaLogTests",

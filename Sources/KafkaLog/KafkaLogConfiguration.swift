@@ -43,10 +43,11 @@ public struct KafkaLogConfiguration: Sendable {
     /// assignment fails. Default 60 s.
     public var startingOffsetsTimeout: Duration = .seconds(60)
 
-    /// Where a newly assigned partition starts when the `startingOffsets` answer leaves it out: `true` (the default)
-    /// the group's committed offset in Kafka when it has one, else the earliest offset; `false` always the earliest
-    /// (as the `Log` port describes it; the embedded log has no other choice).
-    public var fallBackToCommittedOffsets: Bool = true
+    /// Where a newly assigned partition starts when the `startingOffsets` answer leaves it out: `false` (the default)
+    /// the earliest offset, as the `Log` port describes it — the processor's offsets live in the store, and a store
+    /// that has none for a partition must see all of it, whatever Kafka has committed for the group; `true` the
+    /// group's committed offset in Kafka when it has one, else the earliest.
+    public var fallBackToCommittedOffsets: Bool = false
 
     /// A consumer is removed from its group when the broker hears no heartbeat for this long (`session.timeout.ms`).
     /// Default 45 s (librdkafka's default).
