@@ -251,18 +251,20 @@ struct PipelineTests {
         let server = RandomUserTestServer()
         try await server.start()
         let harness = try PipelineHarness()
-        server.enqueue(.status(503), .delay(seconds: 10))
+        // The second request would take 60 s; the 2 s deadline cuts it off. (Generous margins: a loaded 2-core
+        // machine can take a second to make the first request.)
+        server.enqueue(.status(503), .delay(seconds: 60))
         var configuration = RandomUserAPIConfiguration()
         configuration.apiURL = server.url
         configuration.backoffBase = .milliseconds(5)
-        configuration.requestTimeout = .seconds(30)
+        configuration.requestTimeout = .seconds(90)
         let clock = ContinuousClock()
         let started = clock.now
         let run = try await harness.ingestor(
             source: RandomUserAPISource(configuration: configuration, logger: harness.logger),
-            duration: .milliseconds(800)
+            duration: .seconds(2)
         ).runOnce()
-        #expect(clock.now - started < .seconds(5))
+        #expect(clock.now - started < .seconds(30))
         #expect(run.state == .failed)
         #expect(run.requests == 2)
         #expect(run.errors == ["http_5xx": 1])
