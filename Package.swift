@@ -55,6 +55,18 @@ let package = Package(
             name: "CQLWire",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")]
         ),
+        // The CQL server: serves the CQL engine (the embedded store) over the native protocol v4.
+        .target(
+            name: "CQLServer",
+            dependencies: [
+                "CQLWire",
+                "CQLEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The embedded, segmented, on-disk log storing Kafka v2 record batches.
         .target(
             name: "EmbeddedLog",
@@ -127,6 +139,8 @@ let package = Package(
                 "EmbeddedLog",
                 "KafkaBroker",
                 "KafkaLog",
+                "CQLEngine",
+                "CQLServer",
                 "RandomUser",
                 "Store",
                 "Pipeline",
@@ -143,6 +157,9 @@ let package = Package(
                 "RandomUser",
                 "EmbeddedLog",
                 "KafkaBroker",
+                "Store",
+                "CQLEngine",
+                "CQLServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -174,6 +191,17 @@ let package = Package(
         .testTarget(
             name: "CQLWireTests",
             dependencies: ["CQLWire", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "CQLServerTests",
+            dependencies: [
+                "CQLServer", "CQLEngine", "CQLWire", "Store", "UserStreamCore", "UserStreamTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            // The Python interop scripts, run by the tests with the virtualenv's interpreter.
+            exclude: ["Interop"]
         ),
         .testTarget(
             name: "KafkaBrokerTests",

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CQLEngine
+import CQLServer
 import KafkaBroker
 import Logging
 import Pipeline
@@ -30,6 +32,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The address the Kafka listener binds. (env: USERSTREAM_KAFKA_HOST)")
     var kafkaHost: String = Env.string("KAFKA_HOST", "127.0.0.1")
 
+    @OptionGroup var cqlOptions: CQLServerOptions
+
+    @Option(help: "Serve the embedded store to CQL clients on this port; 0 turns it off. (env: USERSTREAM_CQL_PORT)")
+    var cqlPort: Int = Env.int("CQL_PORT", 9042)
+
+    @Option(help: "The address the CQL listener binds. (env: USERSTREAM_CQL_HOST)")
+    var cqlHost: String = Env.string("CQL_HOST", "127.0.0.1")
+
     @Option(help: "When user_automation runs: cron (UTC), @hourly…, or @every 30s. (env: USERSTREAM_SCHEDULE)")
     var schedule: String = Env.string("SCHEDULE", "* * * * *")
 
@@ -38,6 +48,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(kafkaPort) else { throw ValidationError("--kafka-port must be in 0…65535") }
+        guard (0...65535).contains(cqlPort) else { throw ValidationError("--cql-port must be in 0…65535") }
         _ = try CronSchedule(parsing: schedule)
         guard DurationText.parse(duration) != nil else {
             throw ValidationError("--duration: '\(duration)' is not a duration like 60s or 5m")
@@ -94,6 +105,17 @@ struct RunCommand: AsyncParsableCommand {
                 )
                 try await broker.bind()
                 services.append(.init(service: broker))
+            }
+            // The embedded store is served to CQL clients (cqlsh, drivers) on --cql-port.
+            if cqlPort != 0 {
+                let engine = try CQLEngine(store: store, configuration: CQLEngineConfiguration(), logger: logger)
+                let server = CQLServer(
+                    engine: engine,
+                    configuration: cqlOptions.configuration(host: cqlHost, port: cqlPort),
+                    logger: logger
+                )
+                try await server.bind()
+                services.append(.init(service: server))
             }
             logger.info(
                 "userstream.run.started",
