@@ -55,6 +55,17 @@ let package = Package(
             name: "CQLWire",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")]
         ),
+        // The CQL engine: parser, executor on the SQLite store, system tables, server-side DESCRIBE.
+        .target(
+            name: "CQLEngine",
+            dependencies: [
+                "CQLWire",
+                "Store",
+                "UserStreamCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The embedded, segmented, on-disk log storing Kafka v2 record batches.
         .target(
             name: "EmbeddedLog",
@@ -174,6 +185,14 @@ let package = Package(
         .testTarget(
             name: "CQLWireTests",
             dependencies: ["CQLWire", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "CQLEngineTests",
+            dependencies: [
+                "CQLEngine", "CQLWire", "Store", "UserStreamCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "KafkaBrokerTests",
