@@ -67,6 +67,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The CQL engine: parser, executor on the SQLite store, system tables, server-side DESCRIBE.
+        .target(
+            name: "CQLEngine",
+            dependencies: [
+                "CQLWire",
+                "Store",
+                "UserStreamCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The embedded, segmented, on-disk log storing Kafka v2 record batches.
         .target(
             name: "EmbeddedLog",
@@ -202,6 +213,14 @@ let package = Package(
             ],
             // The Python interop scripts, run by the tests with the virtualenv's interpreter.
             exclude: ["Interop"]
+        ),
+        .testTarget(
+            name: "CQLEngineTests",
+            dependencies: [
+                "CQLEngine", "CQLWire", "Store", "UserStreamCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "KafkaBrokerTests",

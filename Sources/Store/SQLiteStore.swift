@@ -22,6 +22,11 @@ public final class SQLiteStore: UserStore {
     let pool: DatabasePool
     let logger: Logger
 
+    /// The database pool, for the CQL engine: its connections see `main`, the keyspace file as `<keyspace>` and the
+    /// CQL file as `cqlks` (``SQLiteStoreConfiguration/cqlKeyspacesSchema``). Write through `write`/`writeWithoutTransaction`
+    /// like the store does, so that commits and CQL writes serialise on the one writer connection.
+    public var database: DatabasePool { pool }
+
     /// SQL of the statements the commit path runs, per keyspace.
     let statements: CommitStatements
 
@@ -31,7 +36,7 @@ public final class SQLiteStore: UserStore {
         logger: Logger = Logger(label: "userstream.store")
     ) throws {
         let keyspace = configuration.keyspace
-        guard Self.isValidIdentifier(keyspace) else {
+        guard Self.isValidIdentifier(keyspace), keyspace != SQLiteStoreConfiguration.cqlKeyspacesSchema else {
             throw StoreError(.open, "invalid keyspace name '\(keyspace)': use letters, digits and underscores")
         }
         self.configuration = configuration
@@ -134,10 +139,17 @@ public final class SQLiteStore: UserStore {
         grdb.maximumReaderCount = 4
         let keyspace = configuration.keyspace
         let keyspacePath = configuration.keyspaceDatabasePath
+        let cqlSchema = SQLiteStoreConfiguration.cqlKeyspacesSchema
+        let cqlPath = configuration.cqlKeyspacesDatabasePath
+        let cqlReadOnly = configuration.readOnly
         let cacheSize = -abs(configuration.cacheSizeKiB)
         let autocheckpoint = configuration.walAutocheckpointPages
         grdb.prepareDatabase { db in
             try db.execute(sql: "ATTACH DATABASE ? AS \"\(keyspace)\"", arguments: [keyspacePath])
+            // The CQL engine's file; a read-only store cannot create it, so it attaches it only when it exists.
+            if !cqlReadOnly || access(cqlPath, F_OK) == 0 {
+                try db.execute(sql: "ATTACH DATABASE ? AS \"\(cqlSchema)\"", arguments: [cqlPath])
+            }
             // Readers (up to four) get at most 16 MiB per schema: their working set is a query's, not the index's.
             let cacheSize = db.configuration.readonly ? max(cacheSize, -16_384) : cacheSize
             try db.execute(
@@ -152,10 +164,15 @@ public final class SQLiteStore: UserStore {
             guard mode == "wal" else {
                 throw StoreError(.open, "cannot enable WAL mode on \(keyspacePath) (journal_mode is \(mode ?? "?"))")
             }
+            let cqlMode = try String.fetchOne(db, sql: "PRAGMA \"\(cqlSchema)\".journal_mode = WAL")
+            guard cqlMode == "wal" else {
+                throw StoreError(.open, "cannot enable WAL mode on \(cqlPath) (journal_mode is \(cqlMode ?? "?"))")
+            }
             try db.execute(
                 sql: """
                     PRAGMA main.synchronous = FULL;
                     PRAGMA "\(keyspace)".synchronous = FULL;
+                    PRAGMA "\(cqlSchema)".synchronous = FULL;
                     PRAGMA wal_autocheckpoint = \(autocheckpoint);
                     """
             )

@@ -57,4 +57,12 @@ public struct SQLiteStoreConfiguration: Sendable, Hashable {
 
     /// The keyspace database file: everything a batch commit writes.
     public var keyspaceDatabasePath: String { directory + "/" + keyspace + ".sqlite" }
+
+    /// The CQL engine's file: its catalog (keyspaces, tables, columns) and the tables of keyspaces other than
+    /// ``keyspace``, attached on every connection as ``cqlKeyspacesSchema``. Created by a writable store; a read-only
+    /// store attaches it only when it exists.
+    public var cqlKeyspacesDatabasePath: String { directory + "/cql_keyspaces.sqlite" }
+
+    /// The schema name SQLite gives ``cqlKeyspacesDatabasePath``.
+    public static let cqlKeyspacesSchema = "cqlks"
 }
