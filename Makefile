@@ -4,11 +4,11 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # System libraries the build links: SQLite for the store, librdkafka for KafkaLog, zlib, snappy, lz4 and zstd for
 # Kafka's compression codecs.
 DEB_BUILD := libsqlite3-dev librdkafka-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev
-# Real clients the interop tests drive: kcat (Debian's, librdkafka 2.0.2) and, in a virtualenv from PyPI,
-# confluent-kafka and kafka-python.
-DEB_TEST := kcat
+# Real clients the interop tests drive: kcat (Debian's, librdkafka 2.0.2) and Debian's python3-cassandra, and, in a
+# virtualenv from PyPI, confluent-kafka, kafka-python, the DataStax cassandra-driver and cqlsh.
+DEB_TEST := kcat python3-cassandra
 VENV := .venv-interop
-PY_TEST := confluent-kafka==2.16.1 kafka-python==3.0.12
+PY_TEST := confluent-kafka==2.16.1 kafka-python==3.0.12 cassandra-driver==3.30.1 cqlsh==6.2.2
 PYTHON ?= python3
 ARGS ?=
 
@@ -46,7 +46,7 @@ run: release
 ## Build and run the whole test suite (unit, contract, pipeline, CLI and crash tests).
 # The suites that run real clients, clusters and several processes: run after the others, so that their load does not
 # starve the timing checks of the unit suites on a 2-core machine.
-HEAVY_SUITES := KafkaInteropTests|KafkaCLITests|KafkaLogContractTests|KafkaLogMockClusterContractTests|KafkaLogGroupTests|KafkaLogUnreachableTests|CLITests
+HEAVY_SUITES := CQLInteropTests|KafkaInteropTests|KafkaCLITests|KafkaLogContractTests|KafkaLogMockClusterContractTests|KafkaLogGroupTests|KafkaLogUnreachableTests|CLITests
 TEST_ENV = USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" USERSTREAM_PYTHON="$(abspath $(VENV))/bin/python"
 
 test: test-deps

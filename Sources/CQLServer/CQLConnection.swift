@@ -25,8 +25,11 @@ struct CQLConnection {
     }
 
     func run() async {
-        var logger = self.logger
-        logger[metadataKey: "cql.client"] = "\(channel.channel.remoteAddress?.description ?? "unknown")"
+        let logger = {
+            var logger = self.logger
+            logger[metadataKey: "cql.client"] = "\(channel.channel.remoteAddress?.description ?? "unknown")"
+            return logger
+        }()
         let session = Session()
         var machine = CQLConnectionStateMachine(credentials: configuration.authentication)
         let limit = configuration.maxConcurrentRequestsPerConnection
@@ -46,7 +49,7 @@ struct CQLConnection {
                         let request: CQLRequest
                         do {
                             request = try CQLRequest(frame: frame)
-                        } catch {
+                        } catch let error as CQLWireError {
                             try await outbound.write(
                                 Self.frame(stream: stream, CQLError(code: .protocolError, message: error.message))
                             )

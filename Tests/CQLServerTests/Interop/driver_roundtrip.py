@@ -16,6 +16,7 @@ from cassandra.protocol import SyntaxException
 from cassandra.query import BatchStatement, BatchType, SimpleStatement
 
 host, port = sys.argv[1], int(sys.argv[2])
+ks = "itest_" + uuid.uuid4().hex[:8]
 auth = PlainTextAuthProvider(sys.argv[3], sys.argv[4]) if len(sys.argv) > 4 else None
 # No protocol_version: the driver starts above v4 and must be told to downgrade.
 cluster = Cluster([host], port=port, auth_provider=auth, connect_timeout=10)
@@ -31,18 +32,18 @@ assert users.columns["first_name"].cql_type == "text" and users.columns["age"].c
 
 # DDL.
 session.execute(
-    "CREATE KEYSPACE IF NOT EXISTS itest WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}"
+    f"CREATE KEYSPACE IF NOT EXISTS {ks} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
 )
 session.execute(
-    "CREATE TABLE IF NOT EXISTS itest.events (day text, ts timestamp, id uuid, payload text, tags set<text>, "
+    f"CREATE TABLE IF NOT EXISTS {ks}.events (day text, ts timestamp, id uuid, payload text, tags set<text>, "
     "n int, PRIMARY KEY ((day), ts, id)) WITH CLUSTERING ORDER BY (ts DESC, id ASC)"
 )
 cluster.refresh_schema_metadata()
-events = cluster.metadata.keyspaces["itest"].tables["events"]
+events = cluster.metadata.keyspaces[ks].tables["events"]
 assert [c.name for c in events.clustering_key] == ["ts", "id"], events.clustering_key
 
 # USE and prepared statements with bound values.
-session.set_keyspace("itest")
+session.set_keyspace(ks)
 insert = session.prepare("INSERT INTO events (day, ts, id, payload, tags, n) VALUES (?, ?, ?, ?, ?, ?)")
 base = datetime.datetime(2026, 11, 21, 12, 0, 0)
 ids = []
