@@ -22,6 +22,8 @@ public final class CQLEngine: Sendable {
     let catalogStore: CQLCatalogStore
     private let catalogState: Mutex<CQLCatalog>
     private let preparedState: Mutex<PreparedCache>
+    /// Concurrent writes share transactions (one fsync for many statements).
+    let groupCommit = CQLGroupCommit()
 
     struct PreparedEntry: Sendable {
         var query: String

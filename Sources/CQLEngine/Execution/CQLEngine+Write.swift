@@ -49,16 +49,10 @@ extension CQLEngine {
         return .void
     }
 
-    /// One IMMEDIATE transaction on the writer (as the store's commits): any error rolls everything back.
+    /// Runs `body` atomically (its own savepoint) in an IMMEDIATE transaction that concurrent writes share (group
+    /// commit): any error rolls back `body`'s writes only; the result is returned once the transaction committed.
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await database.writeWithoutTransaction { db in
-            var result: T?
-            try db.inTransaction(.immediate) {
-                result = try body(db)
-                return .commit
-            }
-            return result!
-        }
+        try await groupCommit.write(database, body)
     }
 
     /// A lightweight transaction: read the row, check the condition, write only if it holds, in one transaction.

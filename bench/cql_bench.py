@@ -1,0 +1,81 @@
+"""CQL benchmark: concurrent prepared inserts of user rows into spark_streams.created_users through the DataStax
+Python driver against `userstream store` (release build, the store's durable defaults), then a full read back.
+
+    make bench-cql                        # 100,000 rows, 128 concurrent requests
+    python bench/cql_bench.py --userstream .build/release/userstream --rows 100000 --concurrency 128
+"""
+import argparse
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+
+from cassandra.cluster import Cluster
+from cassandra.concurrent import execute_concurrent_with_args
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--userstream", default=".build/release/userstream")
+parser.add_argument("--rows", type=int, default=100_000)
+parser.add_argument("--concurrency", type=int, default=128)
+parser.add_argument("--host", help="an already running server (host:port) instead of starting one")
+args = parser.parse_args()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+data = None
+server = None
+if args.host:
+    host, port = args.host.rsplit(":", 1)
+    port = int(port)
+else:
+    data = tempfile.mkdtemp(prefix="userstream-cql-bench-")
+    host, port = "127.0.0.1", free_port()
+    server = subprocess.Popen([args.userstream, "store", "--port", str(port), "--data-dir", data, "--log-level", "warning"])
+    for _ in range(100):
+        try:
+            socket.create_connection((host, port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+try:
+    cluster = Cluster([host], port=port, protocol_version=4)
+    session = cluster.connect()
+    insert = session.prepare(
+        "INSERT INTO spark_streams.created_users (id, first_name, last_name, gender, address, post_code, email, "
+        "username, dob, registered_date, phone, picture, nat, country, city, state, age, latitude, longitude, cell, "
+        "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+    rows = [
+        (uuid.uuid4(), f"First{i}", f"Last{i}", "female" if i % 2 else "male",
+         f"{i} Main Street, Springfield, Oregon, United States", f"{10000 + i % 90000}", f"user{i}@example.com",
+         f"user{i}", "1990-01-01T00:00:00.000Z", "2010-01-01T00:00:00.000Z", "(555) 010-0000",
+         "https://randomuser.me/api/portraits/women/1.jpg", "US", "United States", "Springfield", "Oregon",
+         20 + i % 60, 44.05, -123.02, "(555) 010-0001", "2026-11-21T12:00:00.000Z")
+        for i in range(args.rows)
+    ]
+    start = time.perf_counter()
+    results = execute_concurrent_with_args(session, insert, rows, concurrency=args.concurrency, raise_on_first_error=True)
+    elapsed = time.perf_counter() - start
+    assert all(ok for ok, _ in results)
+    print(f"\n{args.rows:,} prepared INSERTs, concurrency {args.concurrency}, cassandra-driver "
+          f"{__import__('cassandra').__version__}")
+    print(f"  insert: {args.rows / elapsed:12,.0f} rows/s  ({elapsed:.2f} s)")
+    start = time.perf_counter()
+    count = sum(1 for _ in session.execute("SELECT id FROM spark_streams.created_users"))
+    elapsed = time.perf_counter() - start
+    assert count >= args.rows, count
+    print(f"  read back (paged SELECT): {count / elapsed:12,.0f} rows/s  ({elapsed:.2f} s)")
+    cluster.shutdown()
+finally:
+    if server:
+        server.terminate()
+        server.wait(timeout=30)
+    if data:
+        shutil.rmtree(data, ignore_errors=True)
