@@ -26,7 +26,10 @@ struct DataTests {
         try await h.run("UPDATE t SET a = 'new' WHERE k = 2 AND c = 1")
         #expect(try await h.rows("SELECT * FROM t WHERE k = 2") == [[.int(2), .int(1), .text("new"), .null]])
         // Unset leaves the column alone, null deletes it.
-        try await h.run("INSERT INTO t (k, c, a, b) VALUES (?, ?, ?, ?)", [bound(.int(1), .int), bound(.int(1), .int), .unset, .null])
+        try await h.run(
+            "INSERT INTO t (k, c, a, b) VALUES (?, ?, ?, ?)",
+            [bound(.int(1), .int), bound(.int(1), .int), .unset, .null]
+        )
         #expect(try await h.rows("SELECT a, b FROM t WHERE k = 1 AND c = 1") == [[.text("y"), .null]])
         try await h.run("UPDATE t SET a = ? WHERE k = 1 AND c = 1", [.unset])
         #expect(try await h.rows("SELECT a FROM t WHERE k = 1 AND c = 1") == [[.text("y")]])
@@ -53,15 +56,25 @@ struct DataTests {
         let h = try await harness()
         defer { Task { await h.close() } }
         for k in 1...3 {
-            for c in 1...5 { try await h.run("INSERT INTO t (k, c, a, b) VALUES (\(k), \(c), 'v\(k)\(c)', \(k * 10 + c))") }
+            for c in 1...5 {
+                try await h.run("INSERT INTO t (k, c, a, b) VALUES (\(k), \(c), 'v\(k)\(c)', \(k * 10 + c))")
+            }
         }
-        #expect(try await h.rows("SELECT c FROM t WHERE k = 2 AND c > 1 AND c <= 4") == [[.int(2)], [.int(3)], [.int(4)]])
+        #expect(
+            try await h.rows("SELECT c FROM t WHERE k = 2 AND c > 1 AND c <= 4") == [[.int(2)], [.int(3)], [.int(4)]]
+        )
         #expect(try await h.rows("SELECT c FROM t WHERE k = 2 AND c >= 4") == [[.int(4)], [.int(5)]])
         #expect(try await h.rows("SELECT c FROM t WHERE k = 2 AND c < 2") == [[.int(1)]])
-        #expect(try await h.rows("SELECT k, c FROM t WHERE k IN (3, 1) AND c IN (2, 5)") == [
-            [.int(1), .int(2)], [.int(1), .int(5)], [.int(3), .int(2)], [.int(3), .int(5)],
-        ])
-        #expect(try await h.rows("SELECT c FROM t WHERE k = 1 ORDER BY c DESC LIMIT 3") == [[.int(5)], [.int(4)], [.int(3)]])
+        #expect(
+            try await h.rows("SELECT k, c FROM t WHERE k IN (3, 1) AND c IN (2, 5)") == [
+                [.int(1), .int(2)], [.int(1), .int(5)], [.int(3), .int(2)], [.int(3), .int(5)],
+            ]
+        )
+        #expect(
+            try await h.rows("SELECT c FROM t WHERE k = 1 ORDER BY c DESC LIMIT 3") == [
+                [.int(5)], [.int(4)], [.int(3)],
+            ]
+        )
         #expect(try await h.rows("SELECT c FROM t WHERE k = 1 ORDER BY c ASC LIMIT 2") == [[.int(1)], [.int(2)]])
         #expect(try await h.rows("SELECT k FROM t LIMIT 2") == [[.int(1)], [.int(1)]])
         let count = try await h.run("SELECT COUNT(*) FROM t")
@@ -88,17 +101,32 @@ struct DataTests {
     func clusteringOrder() async throws {
         let h = try await harness()
         defer { Task { await h.close() } }
-        try await h.run("CREATE TABLE events (k text, at timestamp, seq int, v text, PRIMARY KEY (k, at, seq)) WITH CLUSTERING ORDER BY (at DESC, seq ASC)")
+        try await h.run(
+            "CREATE TABLE events (k text, at timestamp, seq int, v text, PRIMARY KEY (k, at, seq)) WITH CLUSTERING ORDER BY (at DESC, seq ASC)"
+        )
         for (at, seq) in [(1, 1), (2, 1), (2, 2), (3, 1)] {
             try await h.run("INSERT INTO events (k, at, seq, v) VALUES ('a', \(at), \(seq), 'x')")
         }
         let natural = try await h.rows("SELECT at, seq FROM events WHERE k = 'a'")
-        #expect(natural == [[.timestamp(3), .int(1)], [.timestamp(2), .int(1)], [.timestamp(2), .int(2)], [.timestamp(1), .int(1)]])
+        #expect(
+            natural == [
+                [.timestamp(3), .int(1)], [.timestamp(2), .int(1)], [.timestamp(2), .int(2)], [.timestamp(1), .int(1)],
+            ]
+        )
         let reversed = try await h.rows("SELECT at, seq FROM events WHERE k = 'a' ORDER BY at ASC")
         #expect(reversed == natural.reversed())
-        #expect(await h.error("SELECT * FROM events WHERE k = 'a' ORDER BY at ASC, seq ASC")?.message == "Unsupported order by relation")
-        #expect(await h.error("SELECT * FROM events ORDER BY at DESC")?.message == "ORDER BY is only supported when the partition key is restricted by an EQ or an IN.")
-        #expect(await h.error("SELECT * FROM events WHERE k = 'a' ORDER BY v DESC")?.message == "Order by is currently only supported on the clustered columns of the PRIMARY KEY, got v")
+        #expect(
+            await h.error("SELECT * FROM events WHERE k = 'a' ORDER BY at ASC, seq ASC")?.message
+                == "Unsupported order by relation"
+        )
+        #expect(
+            await h.error("SELECT * FROM events ORDER BY at DESC")?.message
+                == "ORDER BY is only supported when the partition key is restricted by an EQ or an IN."
+        )
+        #expect(
+            await h.error("SELECT * FROM events WHERE k = 'a' ORDER BY v DESC")?.message
+                == "Order by is currently only supported on the clustered columns of the PRIMARY KEY, got v"
+        )
     }
 
     @Test("restrictions that need ALLOW FILTERING, and other invalid queries")
@@ -120,13 +148,22 @@ struct DataTests {
             ("INSERT INTO t (k, a) VALUES (1, 'x')", "Some clustering keys are missing: c"),
             ("INSERT INTO t (c, a) VALUES (1, 'x')", "Some partition key parts are missing: k"),
             ("INSERT INTO t (k, c, a) VALUES (1, 1, 5)", "Invalid INTEGER constant (5) for \"a\" of type text"),
-            ("INSERT INTO t (k, c, b) VALUES (1, 1, 3000000000)", "Invalid INTEGER constant (3000000000) for \"b\" of type int"),
+            (
+                "INSERT INTO t (k, c, b) VALUES (1, 1, 3000000000)",
+                "Invalid INTEGER constant (3000000000) for \"b\" of type int"
+            ),
             ("INSERT INTO t (k, c, a) VALUES (1, 1)", "Unmatched column names/values"),
             ("INSERT INTO t (k, c, k) VALUES (1, 1, 1)", "Multiple definitions found for column k"),
             ("UPDATE t SET a = 'x' WHERE k = 1", "Some clustering keys are missing: c"),
-            ("UPDATE t SET a = 'x' WHERE k = 1 AND c > 1", "Slice restrictions are not supported on the clustering columns in UPDATE statements"),
+            (
+                "UPDATE t SET a = 'x' WHERE k = 1 AND c > 1",
+                "Slice restrictions are not supported on the clustering columns in UPDATE statements"
+            ),
             ("UPDATE t SET k = 2 WHERE k = 1 AND c = 1", "PRIMARY KEY part k found in SET part"),
-            ("UPDATE t SET a = 'x' WHERE k = 1 AND c = 1 AND b = 2", "Non PRIMARY KEY columns found in where clause: b "),
+            (
+                "UPDATE t SET a = 'x' WHERE k = 1 AND c = 1 AND b = 2",
+                "Non PRIMARY KEY columns found in where clause: b "
+            ),
             ("UPDATE t SET b = b + 1 WHERE k = 1 AND c = 1", "Invalid operation (b = b + ?) for non counter column b"),
             ("DELETE FROM t WHERE c = 1", "Some partition key parts are missing: k"),
             ("SELECT * FROM t WHERE k = 1 AND c != 1", "Unsupported \"!=\" relation: c != ..."),
@@ -136,7 +173,10 @@ struct DataTests {
             #expect(error?.code == .invalid, "\(query): \(String(describing: error))")
             #expect(error?.message == message, "\(query)")
         }
-        for query in ["INSERT INTO system.local (key) VALUES ('x')", "DELETE FROM system_schema.tables WHERE keyspace_name = 'ks'", "TRUNCATE system.peers"] {
+        for query in [
+            "INSERT INTO system.local (key) VALUES ('x')",
+            "DELETE FROM system_schema.tables WHERE keyspace_name = 'ks'", "TRUNCATE system.peers",
+        ] {
             #expect(await h.error(query)?.code == .unauthorized, "\(query)")
         }
     }
@@ -161,16 +201,24 @@ struct DataTests {
             """
         )
         let row = try await h.rows("SELECT * FROM types WHERE k = 1")
-        #expect(row == [[
-            .int(1), .text("plain"), .bigint(Int64.max), .blob([0xCA, 0xFE]), .boolean(true), .double(1.5),
-            .date(19844), .decimal(scale: 3, unscaled: CQLTextFormats.varintBytes("-123456")!), .float(2.25), .int(-5),
-            .inet([10, 0, 0, 1]), .inet(Array(repeating: 0, count: 15) + [1]), .smallint(-32768), .text("héllo"),
-            .tinyint(127), .bigint(45_296_789_000_000), .timestamp(1_714_564_800_123),
-            .uuid(CQLUUID(string: "50554d6e-29bb-11e5-b345-feff819cdc9f")!),
-            .uuid(CQLUUID(string: "123e4567-e89b-12d3-a456-426614174000")!),
-            .varint(CQLTextFormats.varintBytes("123456789012345678901234567890")!),
-        ]])
-        #expect(CQLTextFormats.varintText(CQLTextFormats.varintBytes("-98765432109876543210")!) == "-98765432109876543210")
+        #expect(
+            row == [
+                [
+                    .int(1), .text("plain"), .bigint(Int64.max), .blob([0xCA, 0xFE]), .boolean(true), .double(1.5),
+                    .date(19844), .decimal(scale: 3, unscaled: CQLTextFormats.varintBytes("-123456")!), .float(2.25),
+                    .int(-5),
+                    .inet([10, 0, 0, 1]), .inet(Array(repeating: 0, count: 15) + [1]), .smallint(-32768),
+                    .text("héllo"),
+                    .tinyint(127), .bigint(45_296_789_000_000), .timestamp(1_714_564_800_123),
+                    .uuid(CQLUUID(string: "50554d6e-29bb-11e5-b345-feff819cdc9f")!),
+                    .uuid(CQLUUID(string: "123e4567-e89b-12d3-a456-426614174000")!),
+                    .varint(CQLTextFormats.varintBytes("123456789012345678901234567890")!),
+                ]
+            ]
+        )
+        #expect(
+            CQLTextFormats.varintText(CQLTextFormats.varintBytes("-98765432109876543210")!) == "-98765432109876543210"
+        )
         #expect(CQLTextFormats.varintBytes("128") == [0x00, 0x80])
         #expect(CQLTextFormats.varintBytes("-129") == [0xFF, 0x7F])
         // Bound values, decoded with each marker's type.
@@ -188,14 +236,18 @@ struct DataTests {
         // Functions.
         try await h.run("INSERT INTO types (k, tu, u, ts) VALUES (3, now(), uuid(), toTimestamp(now()))")
         let generated = try await h.rows("SELECT tu, u, ts, totimestamp(tu) FROM types WHERE k = 3")[0]
-        guard case .uuid(let timeuuid) = generated[0], case .uuid(let random) = generated[1], case .timestamp(let ts) = generated[2],
+        guard case .uuid(let timeuuid) = generated[0], case .uuid(let random) = generated[1],
+            case .timestamp(let ts) = generated[2],
             case .timestamp(let derived) = generated[3]
         else { Issue.record("functions: \(generated)"); return }
         #expect(timeuuid.version == 1)
         #expect(random.version == 4)
         #expect(abs(ts - derived) < 5_000)
         #expect(await h.error("INSERT INTO types (k, tu) VALUES (4, uuid())")?.code == .invalid)
-        #expect(await h.error("INSERT INTO types (k, u) VALUES (4, 'not-a-uuid')")?.message == "Unable to make UUID from 'not-a-uuid'")
+        #expect(
+            await h.error("INSERT INTO types (k, u) VALUES (4, 'not-a-uuid')")?.message
+                == "Unable to make UUID from 'not-a-uuid'"
+        )
         // A blob constant is a value's serialized form.
         try await h.run("INSERT INTO types (k, i) VALUES (5, 0x0000002a)")
         #expect(try await h.rows("SELECT i FROM types WHERE k = 5") == [[.int(42)]])
@@ -205,23 +257,41 @@ struct DataTests {
     func collections() async throws {
         let h = try await harness()
         defer { Task { await h.close() } }
-        try await h.run("CREATE TABLE c (k int PRIMARY KEY, l list<int>, s set<text>, m map<text, int>, f frozen<list<int>>, tu tuple<int, text>)")
-        try await h.run("INSERT INTO c (k, l, s, m, f, tu) VALUES (1, [3, 1], {'b', 'a', 'b'}, {'x': 1}, [9], (7, 'seven'))")
-        #expect(try await h.rows("SELECT l, s, m, f, tu FROM c WHERE k = 1") == [[
-            .list([.int(3), .int(1)]), .set([.text("a"), .text("b")]), .map([(.text("x"), .int(1))]), .list([.int(9)]),
-            .tuple([.int(7), .text("seven")]),
-        ]])
+        try await h.run(
+            "CREATE TABLE c (k int PRIMARY KEY, l list<int>, s set<text>, m map<text, int>, f frozen<list<int>>, tu tuple<int, text>)"
+        )
+        try await h.run(
+            "INSERT INTO c (k, l, s, m, f, tu) VALUES (1, [3, 1], {'b', 'a', 'b'}, {'x': 1}, [9], (7, 'seven'))"
+        )
+        #expect(
+            try await h.rows("SELECT l, s, m, f, tu FROM c WHERE k = 1") == [
+                [
+                    .list([.int(3), .int(1)]), .set([.text("a"), .text("b")]), .map([(.text("x"), .int(1))]),
+                    .list([.int(9)]),
+                    .tuple([.int(7), .text("seven")]),
+                ]
+            ]
+        )
         try await h.run("UPDATE c SET l = l + [4], s = s + {'c'}, m = m + {'y': 2} WHERE k = 1")
         try await h.run("UPDATE c SET l = [0] + l WHERE k = 1")
         try await h.run("UPDATE c SET m['z'] = 3, l[1] = 30 WHERE k = 1")
-        #expect(try await h.rows("SELECT l, s, m FROM c WHERE k = 1") == [[
-            .list([.int(0), .int(30), .int(1), .int(4)]), .set([.text("a"), .text("b"), .text("c")]),
-            .map([(.text("x"), .int(1)), (.text("y"), .int(2)), (.text("z"), .int(3))]),
-        ]])
+        #expect(
+            try await h.rows("SELECT l, s, m FROM c WHERE k = 1") == [
+                [
+                    .list([.int(0), .int(30), .int(1), .int(4)]), .set([.text("a"), .text("b"), .text("c")]),
+                    .map([(.text("x"), .int(1)), (.text("y"), .int(2)), (.text("z"), .int(3))]),
+                ]
+            ]
+        )
         try await h.run("UPDATE c SET l = l - [30, 4], s = s - {'a'}, m = m - {'x'} WHERE k = 1")
-        #expect(try await h.rows("SELECT l, s, m FROM c WHERE k = 1") == [[
-            .list([.int(0), .int(1)]), .set([.text("b"), .text("c")]), .map([(.text("y"), .int(2)), (.text("z"), .int(3))]),
-        ]])
+        #expect(
+            try await h.rows("SELECT l, s, m FROM c WHERE k = 1") == [
+                [
+                    .list([.int(0), .int(1)]), .set([.text("b"), .text("c")]),
+                    .map([(.text("y"), .int(2)), (.text("z"), .int(3))]),
+                ]
+            ]
+        )
         // Emptied collections are null, as in Cassandra.
         try await h.run("UPDATE c SET s = s - {'b', 'c'} WHERE k = 1")
         #expect(try await h.rows("SELECT s FROM c WHERE k = 1") == [[.null]])
@@ -229,9 +299,14 @@ struct DataTests {
         #expect(try await h.rows("SELECT k FROM c WHERE m CONTAINS KEY 'z' ALLOW FILTERING") == [[.int(1)]])
         #expect(try await h.rows("SELECT k FROM c WHERE m CONTAINS 2 ALLOW FILTERING") == [[.int(1)]])
         #expect(try await h.rows("SELECT k FROM c WHERE m CONTAINS 99 ALLOW FILTERING") == [])
-        #expect(await h.error("UPDATE c SET l[9] = 1 WHERE k = 1")?.message == "List index 9 out of bound, list has size 2")
+        #expect(
+            await h.error("UPDATE c SET l[9] = 1 WHERE k = 1")?.message == "List index 9 out of bound, list has size 2"
+        )
         // Bound collections.
-        try await h.run("UPDATE c SET s = s + ? WHERE k = ?", [bound(.set([.text("q")]), .set(.text)), bound(.int(1), .int)])
+        try await h.run(
+            "UPDATE c SET s = s + ? WHERE k = ?",
+            [bound(.set([.text("q")]), .set(.text)), bound(.int(1), .int)]
+        )
         #expect(try await h.rows("SELECT s FROM c WHERE k = 1") == [[.set([.text("q")])]])
     }
 
@@ -266,8 +341,13 @@ struct DataTests {
         guard case .rows(let mismatchColumns, let mismatchRows, _) = mismatch else { Issue.record("rows"); return }
         #expect(mismatchColumns.map(\.name) == ["[applied]", "a", "b"])
         #expect(mismatchRows == [[.boolean(false), .text("z"), .int(1)]])
-        #expect(try await h.rows("UPDATE t SET a = 'w' WHERE k = 1 AND c = 1 IF a = 'z' AND b < 5") == [[.boolean(true)]])
-        #expect(try await h.rows("UPDATE t SET a = 'v' WHERE k = 1 AND c = 1 IF b IN (3, 4)").first?.first == .boolean(false))
+        #expect(
+            try await h.rows("UPDATE t SET a = 'w' WHERE k = 1 AND c = 1 IF a = 'z' AND b < 5") == [[.boolean(true)]]
+        )
+        #expect(
+            try await h.rows("UPDATE t SET a = 'v' WHERE k = 1 AND c = 1 IF b IN (3, 4)").first?.first
+                == .boolean(false)
+        )
         #expect(try await h.rows("DELETE FROM t WHERE k = 1 AND c = 1 IF b != 1").first?.first == .boolean(false))
         #expect(try await h.rows("DELETE FROM t WHERE k = 1 AND c = 1 IF a = 'w'") == [[.boolean(true)]])
         #expect(try await h.rows("SELECT * FROM t WHERE k = 1") == [])
@@ -288,7 +368,11 @@ struct DataTests {
             """,
             [bound(.text("two"), .text)]
         )
-        #expect(try await h.rows("SELECT c, a, b FROM t WHERE k = 1") == [[.int(1), .text("one"), .int(5)], [.int(2), .text("two"), .null]])
+        #expect(
+            try await h.rows("SELECT c, a, b FROM t WHERE k = 1") == [
+                [.int(1), .text("one"), .int(5)], [.int(2), .text("two"), .null],
+            ]
+        )
         // The last statement fails: nothing of the batch is applied.
         let failing = await h.error(
             """
@@ -306,7 +390,10 @@ struct DataTests {
         let result = try await h.engine.batch(
             [
                 .prepared(prepared.id, [bound(.int(3), .int), bound(.int(1), .int), bound(.text("p"), .text)]),
-                .query("UPDATE ks.t SET b = ? WHERE k = ? AND c = ?", [bound(.int(7), .int), bound(.int(3), .int), bound(.int(1), .int)]),
+                .query(
+                    "UPDATE ks.t SET b = ? WHERE k = ? AND c = ?",
+                    [bound(.int(7), .int), bound(.int(3), .int), bound(.int(1), .int)]
+                ),
                 .query("DELETE FROM t WHERE k = 1", []),
             ],
             type: .logged,
@@ -320,7 +407,10 @@ struct DataTests {
                 [
                     .query("INSERT INTO t (k, c, a) VALUES (4, 1, 'kept?')", []),
                     .query("INSERT INTO spark_streams.run_stats (run_id, stored) VALUES ('r', 1)", []),
-                    .query("INSERT INTO spark_streams.consumer_offsets (group_id, topic, partition) VALUES ('g', 't', 0)", []),
+                    .query(
+                        "INSERT INTO spark_streams.consumer_offsets (group_id, topic, partition) VALUES ('g', 't', 0)",
+                        []
+                    ),
                 ],
                 session: &h.session
             )
@@ -337,7 +427,9 @@ struct DataTests {
     func use() async throws {
         let h = try await harness()
         defer { Task { await h.close() } }
-        try await h.run("CREATE KEYSPACE \"Mixed\" WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}")
+        try await h.run(
+            "CREATE KEYSPACE \"Mixed\" WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}"
+        )
         #expect(try await h.run("USE \"Mixed\"") == .setKeyspace("Mixed"))
         #expect(h.session.keyspace == "Mixed")
         try await h.run("CREATE TABLE \"Items\" (\"Id\" int PRIMARY KEY, \"Name\" text)")

@@ -17,15 +17,25 @@ struct NativeTableTests {
         let rows = try await h.rows(
             "SELECT id, first_name, email, age, latitude, ingested_at FROM spark_streams.created_users WHERE id = \(user.id)"
         )
-        #expect(rows == [[
-            .uuid(CQLUUID(string: user.id)!), .text(user.firstName), .text(user.email), .int(Int32(user.age!)),
-            .double(user.latitude!), .text(user.ingestedAt!),
-        ]])
+        #expect(
+            rows == [
+                [
+                    .uuid(CQLUUID(string: user.id)!), .text(user.firstName), .text(user.email), .int(Int32(user.age!)),
+                    .double(user.latitude!), .text(user.ingestedAt!),
+                ]
+            ]
+        )
         // cqlsh's page size over the whole table.
         var seen = 0
         var state: [UInt8]?
         repeat {
-            guard case .rows(let columns, let page, let next) = try await h.run("SELECT * FROM spark_streams.created_users", pageSize: 100, pagingState: state) else {
+            guard
+                case .rows(let columns, let page, let next) = try await h.run(
+                    "SELECT * FROM spark_streams.created_users",
+                    pageSize: 100,
+                    pagingState: state
+                )
+            else {
                 Issue.record("not rows")
                 return
             }
@@ -36,7 +46,9 @@ struct NativeTableTests {
         } while state != nil
         #expect(seen == 250)
         #expect(try await h.rows("SELECT * FROM spark_streams.created_users LIMIT 10").count == 10)
-        let offsets = try await h.rows("SELECT group_id, topic, partition, next_offset FROM spark_streams.consumer_offsets WHERE group_id = 'userstream'")
+        let offsets = try await h.rows(
+            "SELECT group_id, topic, partition, next_offset FROM spark_streams.consumer_offsets WHERE group_id = 'userstream'"
+        )
         #expect(offsets == [[.text("userstream"), .text("users_created"), .int(0), .bigint(250)]])
         let stats = try await h.rows("SELECT stored, duplicates FROM spark_streams.run_stats WHERE run_id = 'run-1'")
         #expect(stats == [[.bigint(250), .bigint(0)]])
@@ -67,7 +79,9 @@ struct NativeTableTests {
         #expect(user?.ingestedAt?.hasSuffix("Z") == true)
         #expect(try await h.store.userCount() == 1)
         // A partial update of an existing user is fine: NOT NULL only matters for new rows.
-        try await h.run("UPDATE spark_streams.created_users SET email = 'ada@lovelace.org', nat = 'GB' WHERE id = \(id)")
+        try await h.run(
+            "UPDATE spark_streams.created_users SET email = 'ada@lovelace.org', nat = 'GB' WHERE id = \(id)"
+        )
         try await h.run("INSERT INTO spark_streams.created_users (id, city) VALUES (\(id), 'London')")
         let updated = try await h.store.user(id: id)
         #expect(updated?.email == "ada@lovelace.org")
@@ -77,16 +91,32 @@ struct NativeTableTests {
 
         let missing = await h.error("INSERT INTO spark_streams.created_users (id, first_name) VALUES (uuid(), 'Bob')")
         #expect(missing?.code == .invalid)
-        #expect(missing?.message == "Missing mandatory column last_name: spark_streams.created_users stores it NOT NULL, so an INSERT of a new row must give it")
+        #expect(
+            missing?.message
+                == "Missing mandatory column last_name: spark_streams.created_users stores it NOT NULL, so an INSERT of a new row must give it"
+        )
         let nulled = await h.error("UPDATE spark_streams.created_users SET email = null WHERE id = \(id)")
-        #expect(nulled?.message == "Column email of spark_streams.created_users cannot be null: the store keeps it NOT NULL")
+        #expect(
+            nulled?.message == "Column email of spark_streams.created_users cannot be null: the store keeps it NOT NULL"
+        )
         let deleted = await h.error("DELETE email FROM spark_streams.created_users WHERE id = \(id)")
-        #expect(deleted?.message == "Column email of spark_streams.created_users cannot be deleted: the store keeps it NOT NULL")
-        #expect(await h.error("INSERT INTO spark_streams.consumer_offsets (group_id, topic, partition, next_offset, batch_id) VALUES ('g', 't', 0, 5, 'b')")?.message
-            == "Missing mandatory column committed_at: spark_streams.consumer_offsets stores it NOT NULL, so an INSERT of a new row must give it")
+        #expect(
+            deleted?.message
+                == "Column email of spark_streams.created_users cannot be deleted: the store keeps it NOT NULL"
+        )
+        #expect(
+            await h.error(
+                "INSERT INTO spark_streams.consumer_offsets (group_id, topic, partition, next_offset, batch_id) VALUES ('g', 't', 0, 5, 'b')"
+            )?.message
+                == "Missing mandatory column committed_at: spark_streams.consumer_offsets stores it NOT NULL, so an INSERT of a new row must give it"
+        )
         // run_stats counters default to 0 in the store.
         try await h.run("INSERT INTO spark_streams.run_stats (run_id) VALUES ('manual')")
-        #expect(try await h.rows("SELECT stored, duplicates, dead_lettered FROM spark_streams.run_stats WHERE run_id = 'manual'") == [[.bigint(0), .bigint(0), .bigint(0)]])
+        #expect(
+            try await h.rows(
+                "SELECT stored, duplicates, dead_lettered FROM spark_streams.run_stats WHERE run_id = 'manual'"
+            ) == [[.bigint(0), .bigint(0), .bigint(0)]]
+        )
 
         try await h.run("DELETE FROM spark_streams.created_users WHERE id = \(id)")
         #expect(try await h.store.user(id: id) == nil)

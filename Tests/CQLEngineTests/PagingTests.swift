@@ -16,7 +16,14 @@ struct PagingTests {
         var pages: [Int] = []
         var state: [UInt8]?
         repeat {
-            guard case .rows(_, let page, let next) = try await h.run(query, values, pageSize: pageSize, pagingState: state) else {
+            guard
+                case .rows(_, let page, let next) = try await h.run(
+                    query,
+                    values,
+                    pageSize: pageSize,
+                    pagingState: state
+                )
+            else {
                 throw TestFailure("not rows")
             }
             rows += page
@@ -31,10 +38,18 @@ struct PagingTests {
         let h = try EngineHarness()
         defer { Task { await h.close() } }
         try await h.run("CREATE TABLE spark_streams.items (bucket int, id int, v text, PRIMARY KEY (bucket, id))")
-        let prepared = try h.engine.prepare("INSERT INTO spark_streams.items (bucket, id, v) VALUES (?, ?, ?)", session: h.session)
+        let prepared = try h.engine.prepare(
+            "INSERT INTO spark_streams.items (bucket, id, v) VALUES (?, ?, ?)",
+            session: h.session
+        )
         var statements: [CQLBatchStatement] = []
         for i in 0..<1_050 {
-            statements.append(.prepared(prepared.id, [bound(.int(Int32(i % 7)), .int), bound(.int(Int32(i)), .int), bound(.text("v\(i)"), .text)]))
+            statements.append(
+                .prepared(
+                    prepared.id,
+                    [bound(.int(Int32(i % 7)), .int), bound(.int(Int32(i)), .int), bound(.text("v\(i)"), .text)]
+                )
+            )
         }
         _ = try await h.engine.batch(statements, type: .unlogged, session: &h.session)
 
@@ -42,7 +57,9 @@ struct PagingTests {
         #expect(pages == Array(repeating: 100, count: 10) + [50])
         #expect(rows.count == 1_050)
         #expect(Set(rows.map { $0[1] }).count == 1_050)
-        let expected = (0..<1_050).sorted { ($0 % 7, $0) < ($1 % 7, $1) }.map { [CQLValue.int(Int32($0 % 7)), .int(Int32($0))] }
+        let expected = (0..<1_050).sorted { ($0 % 7, $0) < ($1 % 7, $1) }.map {
+            [CQLValue.int(Int32($0 % 7)), .int(Int32($0))]
+        }
         #expect(rows == expected)
 
         // DESC order within a partition, pages of 100 with a LIMIT that ends mid-page.
@@ -68,17 +85,32 @@ struct PagingTests {
         #expect(filtered == expectedFiltered.map { [CQLValue.int(Int32($0))] })
 
         // Exactly a multiple of the page size: no empty trailing page is needed.
-        let (exact, exactPages) = try await allPages(h, "SELECT id FROM spark_streams.items WHERE bucket = 0 LIMIT 100", pageSize: 50)
+        let (exact, exactPages) = try await allPages(
+            h,
+            "SELECT id FROM spark_streams.items WHERE bucket = 0 LIMIT 100",
+            pageSize: 50
+        )
         #expect(exact.count == 100)
         #expect(exactPages == [50, 50])
 
         // Rows written between pages after the resume point show up; the ones before do not repeat.
-        guard case .rows(_, let first, let state?) = try await h.run("SELECT id FROM spark_streams.items WHERE bucket = 0", pageSize: 10) else {
+        guard
+            case .rows(_, let first, let state?) = try await h.run(
+                "SELECT id FROM spark_streams.items WHERE bucket = 0",
+                pageSize: 10
+            )
+        else {
             Issue.record("no paging state")
             return
         }
         try await h.run("INSERT INTO spark_streams.items (bucket, id, v) VALUES (0, 5000, 'late')")
-        guard case .rows(_, let second, _) = try await h.run("SELECT id FROM spark_streams.items WHERE bucket = 0", pageSize: 1_000, pagingState: state) else {
+        guard
+            case .rows(_, let second, _) = try await h.run(
+                "SELECT id FROM spark_streams.items WHERE bucket = 0",
+                pageSize: 1_000,
+                pagingState: state
+            )
+        else {
             Issue.record("no rows")
             return
         }
@@ -94,10 +126,13 @@ struct PagingTests {
         for k in 0..<60 { try await h.run("INSERT INTO spark_streams.n (k) VALUES (\(k))") }
         let tooMany = await h.error("SELECT * FROM spark_streams.n")
         #expect(tooMany?.code == .invalid)
-        #expect(tooMany?.message == "The query returns more than 50 rows; page through it (set a page size) or add a LIMIT")
+        #expect(
+            tooMany?.message == "The query returns more than 50 rows; page through it (set a page size) or add a LIMIT"
+        )
         #expect(try await h.rows("SELECT * FROM spark_streams.n LIMIT 50").count == 50)
         // Page sizes above the maximum are clamped.
-        guard case .rows(_, let page, let state?) = try await h.run("SELECT * FROM spark_streams.n", pageSize: 5_000) else {
+        guard case .rows(_, let page, let state?) = try await h.run("SELECT * FROM spark_streams.n", pageSize: 5_000)
+        else {
             Issue.record("no paging state")
             return
         }

@@ -48,15 +48,18 @@ struct ParserTests {
 
     @Test("CREATE KEYSPACE, ALTER, DROP KEYSPACE, USE")
     func keyspaceStatements() throws {
-        guard case .createKeyspace(let create) = try parse(
-            "CREATE KEYSPACE IF NOT EXISTS spark_streams WITH replication = {'class': 'SimpleStrategy', 'replication_factor': '1'} AND durable_writes = false;"
-        ).statement else { Issue.record("not CREATE KEYSPACE"); return }
+        guard
+            case .createKeyspace(let create) = try parse(
+                "CREATE KEYSPACE IF NOT EXISTS spark_streams WITH replication = {'class': 'SimpleStrategy', 'replication_factor': '1'} AND durable_writes = false;"
+            ).statement
+        else { Issue.record("not CREATE KEYSPACE"); return }
         #expect(create.name == "spark_streams")
         #expect(create.ifNotExists)
         #expect(create.properties.map(\.0) == ["replication", "durable_writes"])
         guard case .map(let pairs) = create.properties[0].1 else { Issue.record("replication not a map"); return }
         #expect(pairs.count == 2)
-        guard case .alterKeyspace(let alter) = try parse("ALTER KEYSPACE ks WITH durable_writes = true").statement else {
+        guard case .alterKeyspace(let alter) = try parse("ALTER KEYSPACE ks WITH durable_writes = true").statement
+        else {
             Issue.record("not ALTER")
             return
         }
@@ -71,22 +74,28 @@ struct ParserTests {
 
     @Test("CREATE TABLE: inline and compound keys, clustering order, options, collection types")
     func createTable() throws {
-        guard case .createTable(let simple) = try parse(
-            "CREATE TABLE IF NOT EXISTS spark_streams.created_users (id UUID PRIMARY KEY, first_name TEXT, tags set<text>, m frozen<map<int, list<text>>>, t tuple<int, text>)"
-        ).statement else { Issue.record("not CREATE TABLE"); return }
+        guard
+            case .createTable(let simple) = try parse(
+                "CREATE TABLE IF NOT EXISTS spark_streams.created_users (id UUID PRIMARY KEY, first_name TEXT, tags set<text>, m frozen<map<int, list<text>>>, t tuple<int, text>)"
+            ).statement
+        else { Issue.record("not CREATE TABLE"); return }
         #expect(simple.ifNotExists)
         #expect(simple.table == CQLQualifiedName(keyspace: "spark_streams", name: "created_users"))
         #expect(simple.partitionKey == ["id"])
         #expect(simple.clustering.isEmpty)
-        #expect(simple.columns.map(\.type.description) == [
-            "uuid", "text", "set<text>", "frozen<map<int, list<text>>>", "frozen<tuple<int, text>>",
-        ])
-        guard case .createTable(let compound) = try parse(
-            """
-            CREATE TABLE t (a int, b text, c timestamp, d varchar, s int static, PRIMARY KEY ((a, b), c, d))
-            WITH CLUSTERING ORDER BY (c DESC, d ASC) AND comment = 'hi' AND gc_grace_seconds = 10
-            """
-        ).statement else { Issue.record("not CREATE TABLE"); return }
+        #expect(
+            simple.columns.map(\.type.description) == [
+                "uuid", "text", "set<text>", "frozen<map<int, list<text>>>", "frozen<tuple<int, text>>",
+            ]
+        )
+        guard
+            case .createTable(let compound) = try parse(
+                """
+                CREATE TABLE t (a int, b text, c timestamp, d varchar, s int static, PRIMARY KEY ((a, b), c, d))
+                WITH CLUSTERING ORDER BY (c DESC, d ASC) AND comment = 'hi' AND gc_grace_seconds = 10
+                """
+            ).statement
+        else { Issue.record("not CREATE TABLE"); return }
         #expect(compound.table.keyspace == nil)
         #expect(compound.partitionKey == ["a", "b"])
         #expect(compound.clustering == ["c", "d"])
@@ -127,15 +136,19 @@ struct ParserTests {
             return
         }
         guard case .integer("1") = insert.values[0], case .string("x") = insert.values[1],
-            case .float("2.5") = insert.values[2], case .boolean(true) = insert.values[3], case .null = insert.values[4],
-            case .blob([1, 2]) = insert.values[5], case .uuid = insert.values[6], case .list(let list) = insert.values[7],
+            case .float("2.5") = insert.values[2], case .boolean(true) = insert.values[3],
+            case .null = insert.values[4],
+            case .blob([1, 2]) = insert.values[5], case .uuid = insert.values[6],
+            case .list(let list) = insert.values[7],
             list.count == 2, case .set(let set) = insert.values[8], set.count == 2,
             case .map(let map) = insert.values[9], map.count == 2, case .tuple(let tuple) = insert.values[10],
             tuple.count == 2
         else { Issue.record("literals not parsed: \(insert.values)"); return }
         let markers = try parse("INSERT INTO t (a, b, c) VALUES (?, :named, now())")
         #expect(markers.markers == [nil, "named"])
-        guard case .insert(let withFunction) = markers.statement, case .function("now", let nowArguments) = withFunction.values[2], nowArguments.isEmpty else {
+        guard case .insert(let withFunction) = markers.statement,
+            case .function("now", let nowArguments) = withFunction.values[2], nowArguments.isEmpty
+        else {
             Issue.record("function not parsed")
             return
         }
@@ -143,12 +156,14 @@ struct ParserTests {
 
     @Test("UPDATE: assignments, collection operations, conditions")
     func update() throws {
-        guard case .update(let update) = try parse(
-            """
-            UPDATE ks.t USING TTL 5 SET a = 1, l = l + [2], l = [0] + l, s = s - {'x'}, m['k'] = 'v', c = c + 1, n += 2
-            WHERE k = 1 AND c IN (1, 2) IF EXISTS
-            """
-        ).statement else { Issue.record("not UPDATE"); return }
+        guard
+            case .update(let update) = try parse(
+                """
+                UPDATE ks.t USING TTL 5 SET a = 1, l = l + [2], l = [0] + l, s = s - {'x'}, m['k'] = 'v', c = c + 1, n += 2
+                WHERE k = 1 AND c IN (1, 2) IF EXISTS
+                """
+            ).statement
+        else { Issue.record("not UPDATE"); return }
         #expect(update.assignments.count == 7)
         guard case .set("a", _) = update.assignments[0], case .add("l", _) = update.assignments[1],
             case .prepend("l", _) = update.assignments[2], case .subtract("s", _) = update.assignments[3],
@@ -165,7 +180,9 @@ struct ParserTests {
 
     @Test("DELETE rows and columns, with conditions")
     func delete() throws {
-        guard case .delete(let rows) = try parse("DELETE FROM ks.t USING TIMESTAMP 5 WHERE k = 1 AND c >= 2 IF EXISTS").statement
+        guard
+            case .delete(let rows) = try parse("DELETE FROM ks.t USING TIMESTAMP 5 WHERE k = 1 AND c >= 2 IF EXISTS")
+                .statement
         else { Issue.record("not DELETE"); return }
         #expect(rows.columns.isEmpty)
         #expect(rows.whereClause.map(\.op) == [.equal, .greaterOrEqual])
@@ -178,18 +195,21 @@ struct ParserTests {
 
     @Test("SELECT: DISTINCT, selectors, aliases, count, functions, WHERE, ORDER BY, LIMIT, ALLOW FILTERING")
     func select() throws {
-        guard case .select(let select) = try parse(
-            """
-            SELECT DISTINCT a, b AS bee, COUNT(*), count(1) AS n, toTimestamp(now()), writetime(v)
-            FROM ks.t WHERE a = 1 AND b IN ('x', 'y') AND c > 2 AND c <= 5 AND l CONTAINS 3 AND m CONTAINS KEY 'k'
-            ORDER BY c DESC LIMIT 10 ALLOW FILTERING;
-            """
-        ).statement else { Issue.record("not SELECT"); return }
+        guard
+            case .select(let select) = try parse(
+                """
+                SELECT DISTINCT a, b AS bee, COUNT(*), count(1) AS n, toTimestamp(now()), writetime(v)
+                FROM ks.t WHERE a = 1 AND b IN ('x', 'y') AND c > 2 AND c <= 5 AND l CONTAINS 3 AND m CONTAINS KEY 'k'
+                ORDER BY c DESC LIMIT 10 ALLOW FILTERING;
+                """
+            ).statement
+        else { Issue.record("not SELECT"); return }
         #expect(select.distinct)
         guard let selections = select.selections, selections.count == 6 else { Issue.record("selectors"); return }
         #expect(selections.map(\.alias) == [nil, "bee", nil, "n", nil, nil])
         guard case .column("a") = selections[0].selector, case .countAll = selections[2].selector,
-            case .countAll = selections[3].selector, case .function("totimestamp", let arguments) = selections[4].selector,
+            case .countAll = selections[3].selector,
+            case .function("totimestamp", let arguments) = selections[4].selector,
             arguments.count == 1, case .function("writetime", _) = selections[5].selector
         else { Issue.record("selectors: \(selections)"); return }
         #expect(select.whereClause.map(\.op) == [.equal, .in, .greater, .lessOrEqual, .contains, .containsKey])
@@ -209,23 +229,28 @@ struct ParserTests {
 
     @Test("BEGIN BATCH … APPLY BATCH")
     func batch() throws {
-        guard case .batch(let batch) = try parse(
-            """
-            BEGIN UNLOGGED BATCH USING TIMESTAMP 10
-              INSERT INTO t (k, v) VALUES (1, 'a');
-              UPDATE t SET v = 'b' WHERE k = 2;
-              DELETE FROM t WHERE k = 3;
-            APPLY BATCH;
-            """
-        ).statement else { Issue.record("not BATCH"); return }
+        guard
+            case .batch(let batch) = try parse(
+                """
+                BEGIN UNLOGGED BATCH USING TIMESTAMP 10
+                  INSERT INTO t (k, v) VALUES (1, 'a');
+                  UPDATE t SET v = 'b' WHERE k = 2;
+                  DELETE FROM t WHERE k = 3;
+                APPLY BATCH;
+                """
+            ).statement
+        else { Issue.record("not BATCH"); return }
         #expect(batch.type == .unlogged)
         #expect(batch.statements.count == 3)
-        guard case .batch(let logged) = try parse("BEGIN BATCH INSERT INTO t (k) VALUES (1) APPLY BATCH").statement else {
+        guard case .batch(let logged) = try parse("BEGIN BATCH INSERT INTO t (k) VALUES (1) APPLY BATCH").statement
+        else {
             Issue.record("not BATCH")
             return
         }
         #expect(logged.type == .logged)
-        guard case .batch(let counter) = try parse("BEGIN COUNTER BATCH UPDATE t SET c = c + 1 WHERE k = 1 APPLY BATCH").statement
+        guard
+            case .batch(let counter) = try parse("BEGIN COUNTER BATCH UPDATE t SET c = c + 1 WHERE k = 1 APPLY BATCH")
+                .statement
         else { Issue.record("not BATCH"); return }
         #expect(counter.type == .counter)
     }
@@ -237,18 +262,28 @@ struct ParserTests {
             return describe
         }
         guard case .keyspaces = try describe("DESCRIBE KEYSPACES") else { Issue.record("KEYSPACES"); return }
-        guard case .keyspace("ks", onlyKeyspace: false) = try describe("DESC KEYSPACE ks") else { Issue.record("KEYSPACE ks"); return }
-        guard case .keyspace(nil, onlyKeyspace: false) = try describe("describe keyspace;") else { Issue.record("KEYSPACE"); return }
-        guard case .keyspace("ks", onlyKeyspace: true) = try describe("DESCRIBE ONLY KEYSPACE ks") else { Issue.record("ONLY"); return }
+        guard case .keyspace("ks", onlyKeyspace: false) = try describe("DESC KEYSPACE ks") else {
+            Issue.record("KEYSPACE ks"); return
+        }
+        guard case .keyspace(nil, onlyKeyspace: false) = try describe("describe keyspace;") else {
+            Issue.record("KEYSPACE"); return
+        }
+        guard case .keyspace("ks", onlyKeyspace: true) = try describe("DESCRIBE ONLY KEYSPACE ks") else {
+            Issue.record("ONLY"); return
+        }
         guard case .tables = try describe("DESCRIBE TABLES") else { Issue.record("TABLES"); return }
-        guard case .table(let table) = try describe("DESCRIBE TABLE spark_streams.created_users"), table.name == "created_users"
+        guard case .table(let table) = try describe("DESCRIBE TABLE spark_streams.created_users"),
+            table.name == "created_users"
         else { Issue.record("TABLE"); return }
         guard case .schema(full: false) = try describe("DESC SCHEMA") else { Issue.record("SCHEMA"); return }
         guard case .schema(full: true) = try describe("DESC FULL SCHEMA") else { Issue.record("FULL SCHEMA"); return }
         guard case .cluster = try describe("DESCRIBE CLUSTER") else { Issue.record("CLUSTER"); return }
-        guard case .name(let name) = try describe("DESCRIBE spark_streams.created_users"), name.keyspace == "spark_streams"
+        guard case .name(let name) = try describe("DESCRIBE spark_streams.created_users"),
+            name.keyspace == "spark_streams"
         else { Issue.record("name"); return }
-        guard case .keyspace("ks", _) = try describe("DESCRIBE KEYSPACE ks WITH INTERNALS") else { Issue.record("INTERNALS"); return }
+        guard case .keyspace("ks", _) = try describe("DESCRIBE KEYSPACE ks WITH INTERNALS") else {
+            Issue.record("INTERNALS"); return
+        }
     }
 
     @Test("syntax errors carry Cassandra-style positions and code 0x2000")
@@ -267,7 +302,10 @@ struct ParserTests {
             ("UPDATE t SET WHERE k = 1", "line 1:13 no viable alternative at input 'WHERE'"),
             ("/* never closed", "line 1:0 unterminated comment"),
             ("", "line 1:0 mismatched input '<EOF>' expecting a statement"),
-            ("CREATE TABLE t (k int, v int) WITH foo = 1", "No PRIMARY KEY specifed for table 't' (exactly one required)"),
+            (
+                "CREATE TABLE t (k int, v int) WITH foo = 1",
+                "No PRIMARY KEY specifed for table 't' (exactly one required)"
+            ),
         ]
         for (text, message) in cases {
             let error = syntaxError(text)

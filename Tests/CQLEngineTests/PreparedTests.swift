@@ -1,5 +1,5 @@
-import Foundation
 import CQLWire
+import Foundation
 import Testing
 
 @testable import CQLEngine
@@ -11,14 +11,29 @@ struct PreparedTests {
         let h = try EngineHarness()
         defer { Task { await h.close() } }
         try await h.run("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}")
-        try await h.run("CREATE TABLE ks.t (a int, b text, c timestamp, v list<int>, m map<text, int>, PRIMARY KEY ((a, b), c))")
+        try await h.run(
+            "CREATE TABLE ks.t (a int, b text, c timestamp, v list<int>, m map<text, int>, PRIMARY KEY ((a, b), c))"
+        )
         func spec(_ name: String, _ type: CQLType) -> CQLColumnSpec {
             CQLColumnSpec(keyspace: "ks", table: "t", name: name, type: type)
         }
-        let insert = try h.engine.prepare("INSERT INTO ks.t (c, b, a, v) VALUES (?, ?, ?, ?) USING TTL ?", session: h.session)
+        let insert = try h.engine.prepare(
+            "INSERT INTO ks.t (c, b, a, v) VALUES (?, ?, ?, ?) USING TTL ?",
+            session: h.session
+        )
         #expect(insert.id.count == 16)
-        #expect(insert.id == CQLEngine.preparedID(query: "INSERT INTO ks.t (c, b, a, v) VALUES (?, ?, ?, ?) USING TTL ?", keyspace: nil))
-        #expect(insert.boundColumns == [spec("c", .timestamp), spec("b", .text), spec("a", .int), spec("v", .list(.int)), spec("[ttl]", .int)])
+        #expect(
+            insert.id
+                == CQLEngine.preparedID(
+                    query: "INSERT INTO ks.t (c, b, a, v) VALUES (?, ?, ?, ?) USING TTL ?",
+                    keyspace: nil
+                )
+        )
+        #expect(
+            insert.boundColumns == [
+                spec("c", .timestamp), spec("b", .text), spec("a", .int), spec("v", .list(.int)), spec("[ttl]", .int),
+            ]
+        )
         #expect(insert.partitionKeyIndexes == [2, 1])
         #expect(insert.resultColumns == [])
 
@@ -26,12 +41,24 @@ struct PreparedTests {
             "SELECT c, v AS values FROM ks.t WHERE a = :a AND b = ? AND c IN ? LIMIT ?",
             session: h.session
         )
-        #expect(select.boundColumns == [spec("a", .int), spec("b", .text), spec("in(c)", .list(.timestamp)), spec("[limit]", .int)])
+        #expect(
+            select.boundColumns == [
+                spec("a", .int), spec("b", .text), spec("in(c)", .list(.timestamp)), spec("[limit]", .int),
+            ]
+        )
         #expect(select.partitionKeyIndexes == [0, 1])
         #expect(select.resultColumns == [spec("c", .timestamp), spec("values", .list(.int))])
 
-        let update = try h.engine.prepare("UPDATE ks.t SET m[?] = ?, v = v + ? WHERE a = 1 AND b = ? AND c = ?", session: h.session)
-        #expect(update.boundColumns == [spec("key(m)", .text), spec("value(m)", .int), spec("v", .list(.int)), spec("b", .text), spec("c", .timestamp)])
+        let update = try h.engine.prepare(
+            "UPDATE ks.t SET m[?] = ?, v = v + ? WHERE a = 1 AND b = ? AND c = ?",
+            session: h.session
+        )
+        #expect(
+            update.boundColumns == [
+                spec("key(m)", .text), spec("value(m)", .int), spec("v", .list(.int)), spec("b", .text),
+                spec("c", .timestamp),
+            ]
+        )
         #expect(update.partitionKeyIndexes == [])
 
         // Unqualified names resolve against the session keyspace at prepare time; the id depends on it.
@@ -63,11 +90,19 @@ struct PreparedTests {
             session: &h.session
         )
         let select = try h.engine.prepare("SELECT n, t FROM spark_streams.kv WHERE k = ?", session: h.session)
-        let result = try await h.engine.execute(prepared: select.id, values: [bound(.text("a"), .text)], session: &h.session)
+        let result = try await h.engine.execute(
+            prepared: select.id,
+            values: [bound(.text("a"), .text)],
+            session: &h.session
+        )
         #expect(result == .rows(columns: select.resultColumns, rows: [[.int(2), .timestamp(1000)]], pagingState: nil))
 
         let wrongSize = await #expect(throws: CQLEngineError.self) {
-            try await h.engine.execute(prepared: insert.id, values: [bound(.text("b"), .text), .bytes([0, 1, 2]), .null], session: &h.session)
+            try await h.engine.execute(
+                prepared: insert.id,
+                values: [bound(.text("b"), .text), .bytes([0, 1, 2]), .null],
+                session: &h.session
+            )
         }
         #expect(wrongSize?.code == .invalid)
         #expect(wrongSize?.message == "Invalid value for n of type int: int value of 3 bytes (expected 4)")
@@ -92,9 +127,17 @@ struct PreparedTests {
         #expect(inBatch?.unpreparedID == unknown)
 
         // Simple statements take values too (QUERY with values), typed by their markers.
-        try await h.run("UPDATE spark_streams.kv SET n = :n WHERE k = :k", [bound(.text("a"), .text), bound(.int(9), .int)], names: ["k", "n"])
+        try await h.run(
+            "UPDATE spark_streams.kv SET n = :n WHERE k = :k",
+            [bound(.text("a"), .text), bound(.int(9), .int)],
+            names: ["k", "n"]
+        )
         #expect(try await h.rows("SELECT n FROM spark_streams.kv WHERE k = 'a'") == [[.int(9)]])
-        #expect(await h.error("SELECT * FROM spark_streams.kv WHERE k = ?", [.bytes([0xFF, 0xFE])])?.message.hasPrefix("Invalid value for k of type text") == true)
+        #expect(
+            await h.error("SELECT * FROM spark_streams.kv WHERE k = ?", [.bytes([0xFF, 0xFE])])?.message.hasPrefix(
+                "Invalid value for k of type text"
+            ) == true
+        )
     }
 
     @Test("prepared statements on a dropped table fail with Invalid; the cache is bounded")
