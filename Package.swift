@@ -76,7 +76,8 @@ let package = Package(
                 "UserStreamCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         // The embedded, segmented, on-disk log storing Kafka v2 record batches.
         .target(

@@ -37,7 +37,11 @@ public final class CQLEngine: Sendable {
         var order: [[UInt8]] = []
     }
 
-    public init(store: SQLiteStore, configuration: CQLEngineConfiguration = CQLEngineConfiguration(), logger: Logger) throws {
+    public init(
+        store: SQLiteStore,
+        configuration: CQLEngineConfiguration = CQLEngineConfiguration(),
+        logger: Logger
+    ) throws {
         self.store = store
         self.configuration = configuration
         self.logger = logger
@@ -212,7 +216,9 @@ public final class CQLEngine: Sendable {
             ordered = []
             for (index, marker) in markers.enumerated() {
                 let name = markerNames[index] ?? marker?.name ?? ""
-                if let position = names.firstIndex(of: name) ?? names.firstIndex(where: { $0.lowercased() == name.lowercased() }) {
+                if let position = names.firstIndex(of: name)
+                    ?? names.firstIndex(where: { $0.lowercased() == name.lowercased() })
+                {
                     ordered.append(values[position])
                 } else {
                     ordered.append(.unset)
@@ -220,7 +226,9 @@ public final class CQLEngine: Sendable {
             }
         } else {
             guard values.count == markers.count else {
-                throw CQLEngineError.invalid("There were \(markers.count) markers(?) in CQL but \(values.count) bound variables")
+                throw CQLEngineError.invalid(
+                    "There were \(markers.count) markers(?) in CQL but \(values.count) bound variables"
+                )
             }
             ordered = values
         }
@@ -275,7 +283,13 @@ public final class CQLEngine: Sendable {
                 try await database.write { db in try db.execute(sql: sql) }
                 return .void
             case .insert, .update, .delete:
-                let writes = try batchWrites(statement, bound: bound, keyspace: keyspace, catalog: catalog, allowConditions: true)
+                let writes = try batchWrites(
+                    statement,
+                    bound: bound,
+                    keyspace: keyspace,
+                    catalog: catalog,
+                    allowConditions: true
+                )
                 if writes.count == 1, writes[0].isConditional { return try await applyConditional(writes[0]) }
                 return try await applyBatch(writes)
             case .batch(let batch):
@@ -287,7 +301,14 @@ public final class CQLEngine: Sendable {
                 return try await applyBatch(writes)
             case .select(let select):
                 let table = try CQLBindAnalysis.resolve(select.table, keyspace: keyspace, catalog: catalog)
-                return try await runSelect(select, table: table, catalog: catalog, evaluator: evaluator, options: options, fingerprint: fingerprint)
+                return try await runSelect(
+                    select,
+                    table: table,
+                    catalog: catalog,
+                    evaluator: evaluator,
+                    options: options,
+                    fingerprint: fingerprint
+                )
             case .describe(let describe):
                 let (columns, rows) = try CQLDescriber.describe(
                     describe,
@@ -310,7 +331,9 @@ public final class CQLEngine: Sendable {
         case .SQLITE_CONSTRAINT:
             if let message = error.message, message.hasPrefix("NOT NULL constraint failed: ") {
                 let column = message.dropFirst("NOT NULL constraint failed: ".count)
-                return .invalid("Missing mandatory column \(column.split(separator: ".").last ?? column): the store keeps it NOT NULL")
+                return .invalid(
+                    "Missing mandatory column \(column.split(separator: ".").last ?? column): the store keeps it NOT NULL"
+                )
             }
             return .invalid("Constraint violated: \(error.message ?? "\(error)")")
         case .SQLITE_BUSY, .SQLITE_LOCKED:

@@ -27,7 +27,12 @@ public struct CQLPreparedStatement: Sendable, Hashable {
     /// columns depend on the outcome).
     public var resultColumns: [CQLColumnSpec]
 
-    public init(id: [UInt8], boundColumns: [CQLColumnSpec], partitionKeyIndexes: [UInt16], resultColumns: [CQLColumnSpec]) {
+    public init(
+        id: [UInt8],
+        boundColumns: [CQLColumnSpec],
+        partitionKeyIndexes: [UInt16],
+        resultColumns: [CQLColumnSpec]
+    ) {
         self.id = id
         self.boundColumns = boundColumns
         self.partitionKeyIndexes = partitionKeyIndexes

@@ -61,7 +61,8 @@ struct CQLCatalog: Sendable {
         for table in tables.sorted(by: { ($0.keyspace, $0.name) < ($1.keyspace, $1.name) }) {
             text += "T\(table.keyspace).\(table.name)|\(table.id)|\(table.options.hashValueText)\n"
             for column in table.columns {
-                text += "C\(column.name)|\(column.type)|\(column.kind.rawValue)|\(column.position)|\(column.descending)\n"
+                text +=
+                    "C\(column.name)|\(column.type)|\(column.kind.rawValue)|\(column.position)|\(column.descending)\n"
             }
         }
         return CQLUUID(bytesOf: MD5.digest(Array(text.utf8)), version: 3)
@@ -103,7 +104,8 @@ enum CQLNativeTables {
             table(
                 "created_users",
                 columns(
-                    ["id uuid"], [],
+                    ["id uuid"],
+                    [],
                     [
                         "first_name text", "last_name text", "gender text", "address text", "post_code text",
                         "email text", "username text", "dob text", "registered_date text", "phone text",
@@ -126,7 +128,8 @@ enum CQLNativeTables {
             table(
                 "consumer_offsets",
                 columns(
-                    ["group_id text"], ["topic text", "partition int"],
+                    ["group_id text"],
+                    ["topic text", "partition int"],
                     ["next_offset bigint", "batch_id text", "committed_at text"]
                 ),
                 required: ["next_offset", "batch_id", "committed_at"]

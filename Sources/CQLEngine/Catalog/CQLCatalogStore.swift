@@ -133,7 +133,10 @@ struct CQLCatalogStore: Sendable {
             tables[table.keyspace, default: [:]][table.name] = table.definition
         }
         var persisted: [CQLKeyspaceDefinition] = []
-        for row in try Row.fetchAll(db, sql: "SELECT keyspace_name, replication, durable_writes FROM \(s).catalog_keyspaces") {
+        for row in try Row.fetchAll(
+            db,
+            sql: "SELECT keyspace_name, replication, durable_writes FROM \(s).catalog_keyspaces"
+        ) {
             let name: String = row[0]
             let replication = try JSONDecoder().decode([String: String].self, from: Data((row[1] as String).utf8))
             let keyspace = CQLKeyspaceDefinition(
@@ -152,7 +155,8 @@ struct CQLCatalogStore: Sendable {
         var columnsByTable: [String: [CQLColumnDefinition]] = [:]
         for row in try Row.fetchAll(
             db,
-            sql: "SELECT keyspace_name, table_name, column_name, type, kind, position, clustering_order FROM \(s).catalog_columns"
+            sql:
+                "SELECT keyspace_name, table_name, column_name, type, kind, position, clustering_order FROM \(s).catalog_columns"
         ) {
             let key = (row[0] as String) + "\u{0}" + (row[1] as String)
             guard let kind = CQLColumnKind(rawValue: row[4]) else { continue }

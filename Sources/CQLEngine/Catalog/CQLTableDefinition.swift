@@ -1,5 +1,5 @@
-import Foundation
 import CQLWire
+import Foundation
 
 /// What a column is in its table (system_schema.columns `kind`).
 enum CQLColumnKind: String, Sendable, Codable {
@@ -92,7 +92,9 @@ struct CQLTableDefinition: Sendable {
 
     func requireColumn(_ name: String) throws(CQLEngineError) -> CQLColumnDefinition {
         guard let column = column(name) else {
-            throw CQLEngineError.invalid("Undefined column name \(name) in table \(keyspace).\(name == self.name ? name : self.name)")
+            throw CQLEngineError.invalid(
+                "Undefined column name \(name) in table \(keyspace).\(name == self.name ? name : self.name)"
+            )
         }
         return column
     }

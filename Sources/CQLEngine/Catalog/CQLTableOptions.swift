@@ -38,8 +38,10 @@ struct CQLTableOptions: Sendable, Hashable, Codable {
             case "caching": caching = try Self.map(term, name)
             case "cdc": cdc = try Self.bool(term, name)
             case "comment": comment = try Self.string(term, name)
-            case "compaction": compaction = try Self.classMap(term, name, package: "org.apache.cassandra.db.compaction.")
-            case "compression": compression = try Self.classMap(term, name, package: "org.apache.cassandra.io.compress.")
+            case "compaction":
+                compaction = try Self.classMap(term, name, package: "org.apache.cassandra.db.compaction.")
+            case "compression":
+                compression = try Self.classMap(term, name, package: "org.apache.cassandra.io.compress.")
             case "crc_check_chance": crcCheckChance = try Self.double(term, name)
             case "default_time_to_live": defaultTimeToLive = try Self.int(term, name)
             case "gc_grace_seconds": gcGraceSeconds = try Self.int(term, name)
@@ -99,7 +101,11 @@ struct CQLTableOptions: Sendable, Hashable, Codable {
         return result
     }
 
-    private static func classMap(_ term: CQLTerm, _ name: String, package: String) throws(CQLEngineError) -> [String: String] {
+    private static func classMap(
+        _ term: CQLTerm,
+        _ name: String,
+        package: String
+    ) throws(CQLEngineError) -> [String: String] {
         var result = try map(term, name)
         if let className = result["class"], !className.contains(".") { result["class"] = package + className }
         return result
@@ -137,7 +143,10 @@ struct CQLTableOptions: Sendable, Hashable, Codable {
     func describeLines() -> [String] {
         func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
         func map(_ map: [String: String]) -> String {
-            "{" + map.sorted { $0.key < $1.key }.map { "\(quoted($0.key)): \(quoted($0.value))" }.joined(separator: ", ") + "}"
+            "{"
+                + map.sorted { $0.key < $1.key }.map { "\(quoted($0.key)): \(quoted($0.value))" }.joined(
+                    separator: ", "
+                ) + "}"
         }
         return [
             "additional_write_policy = \(quoted(additionalWritePolicy))",

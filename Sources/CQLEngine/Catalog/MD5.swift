@@ -19,7 +19,9 @@ enum MD5 {
         let bitLength = UInt64(bytes.count) &* 8
         bytes.append(0x80)
         while bytes.count % 64 != 56 { bytes.append(0) }
-        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        for shift in stride(from: 0, to: 64, by: 8) {
+            bytes.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
 
         var a0: UInt32 = 0x6745_2301
         var b0: UInt32 = 0xEFCD_AB89
@@ -67,7 +69,9 @@ enum MD5 {
         }
         var result: [UInt8] = []
         for word in [a0, b0, c0, d0] {
-            for shift in stride(from: 0, to: 32, by: 8) { result.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+            for shift in stride(from: 0, to: 32, by: 8) {
+                result.append(UInt8(truncatingIfNeeded: word >> UInt32(shift)))
+            }
         }
         return result
     }

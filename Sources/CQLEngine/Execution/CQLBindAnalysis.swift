@@ -71,7 +71,9 @@ struct CQLBindAnalysis: Sendable {
                         assign(key, type: .int, name: "idx(\(column.name))", table: table, names: names)
                         assign(value, type: element, name: "value(\(column.name))", table: table, names: names)
                     default:
-                        throw CQLEngineError.invalid("Invalid operation (\(column.name)[?] = ?) for non list/map column \(column.name)")
+                        throw CQLEngineError.invalid(
+                            "Invalid operation (\(column.name)[?] = ?) for non list/map column \(column.name)"
+                        )
                     }
                 }
             }
@@ -95,7 +97,12 @@ struct CQLBindAnalysis: Sendable {
             }
         case .batch(let batch):
             if let timestamp = batch.timestamp, case .marker(let index) = timestamp {
-                markers[index] = CQLColumnSpec(keyspace: keyspace ?? "", table: "", name: names[index] ?? "[timestamp]", type: .bigint)
+                markers[index] = CQLColumnSpec(
+                    keyspace: keyspace ?? "",
+                    table: "",
+                    name: names[index] ?? "[timestamp]",
+                    type: .bigint
+                )
             }
             for inner in batch.statements {
                 try analyze(inner, keyspace: keyspace, catalog: catalog, names: names, topLevel: false)
@@ -105,7 +112,11 @@ struct CQLBindAnalysis: Sendable {
         }
     }
 
-    static func resolve(_ name: CQLQualifiedName, keyspace: String?, catalog: CQLCatalog) throws(CQLEngineError) -> CQLTableDefinition {
+    static func resolve(
+        _ name: CQLQualifiedName,
+        keyspace: String?,
+        catalog: CQLCatalog
+    ) throws(CQLEngineError) -> CQLTableDefinition {
         guard let keyspaceName = name.keyspace ?? keyspace else {
             throw CQLEngineError.invalid(
                 "No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename"
@@ -130,15 +141,27 @@ struct CQLBindAnalysis: Sendable {
         return indexes
     }
 
-    private mutating func relations(_ relations: [CQLRelation], _ table: CQLTableDefinition, _ names: [String?]) throws(CQLEngineError) {
+    private mutating func relations(
+        _ relations: [CQLRelation],
+        _ table: CQLTableDefinition,
+        _ names: [String?]
+    ) throws(CQLEngineError) {
         for relation in relations {
             let column = try table.requireColumn(relation.column)
             switch relation.op {
             case .in:
                 if case .list(let terms) = relation.value {
-                    for term in terms { assign(term, type: column.cqlType, name: column.name, table: table, names: names) }
+                    for term in terms {
+                        assign(term, type: column.cqlType, name: column.name, table: table, names: names)
+                    }
                 } else {
-                    assign(relation.value, type: .list(column.cqlType), name: "in(\(column.name))", table: table, names: names)
+                    assign(
+                        relation.value,
+                        type: .list(column.cqlType),
+                        name: "in(\(column.name))",
+                        table: table,
+                        names: names
+                    )
                 }
             case .contains:
                 switch column.cqlType {
@@ -158,15 +181,32 @@ struct CQLBindAnalysis: Sendable {
         }
     }
 
-    private mutating func assignOption(_ term: CQLTerm?, _ name: String, _ type: CQLType, _ table: CQLTableDefinition, _ names: [String?]) {
+    private mutating func assignOption(
+        _ term: CQLTerm?,
+        _ name: String,
+        _ type: CQLType,
+        _ table: CQLTableDefinition,
+        _ names: [String?]
+    ) {
         guard let term else { return }
         assign(term, type: type, name: name, table: table, names: names)
     }
 
-    private mutating func assign(_ term: CQLTerm, type: CQLType, name: String, table: CQLTableDefinition, names: [String?]) {
+    private mutating func assign(
+        _ term: CQLTerm,
+        type: CQLType,
+        name: String,
+        table: CQLTableDefinition,
+        names: [String?]
+    ) {
         switch term {
         case .marker(let index):
-            markers[index] = CQLColumnSpec(keyspace: table.keyspace, table: table.name, name: names[index] ?? name, type: type)
+            markers[index] = CQLColumnSpec(
+                keyspace: table.keyspace,
+                table: table.name,
+                name: names[index] ?? name,
+                type: type
+            )
         case .list(let elements):
             switch type {
             case .list(let element), .set(let element):
@@ -193,8 +233,9 @@ struct CQLBindAnalysis: Sendable {
                 }
             }
         case .function(let function, let arguments):
-            let argumentType: CQLType = ["totimestamp", "todate", "tounixtimestamp", "dateof", "unixtimestampof"]
-                .contains(function) ? .timeuuid : type
+            let argumentType: CQLType =
+                ["totimestamp", "todate", "tounixtimestamp", "dateof", "unixtimestampof"]
+                    .contains(function) ? .timeuuid : type
             for argument in arguments { assign(argument, type: argumentType, name: name, table: table, names: names) }
         default:
             break

@@ -5,7 +5,8 @@ extension CQLEngine {
     static func validName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= 48
             && name.utf8.allSatisfy {
-                ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z"))
+                ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z"))
+                    || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z"))
                     || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_")
             }
     }
@@ -27,12 +28,16 @@ extension CQLEngine {
         let catalog = self.catalog
         let name = create.name
         guard Self.validName(name) else {
-            throw CQLEngineError.invalid("Keyspace name must not be empty, more than 48 characters long, or contain non-alphanumeric-underscore characters (got \"\(name)\")")
+            throw CQLEngineError.invalid(
+                "Keyspace name must not be empty, more than 48 characters long, or contain non-alphanumeric-underscore characters (got \"\(name)\")"
+            )
         }
         let existing = catalog.keyspaces[name]
         if alter {
             guard let existing else { throw CQLEngineError.config("Keyspace '\(name)' doesn't exist") }
-            guard existing.isWritable else { throw CQLEngineError.unauthorized("\(name) keyspace is not user-modifiable.") }
+            guard existing.isWritable else {
+                throw CQLEngineError.unauthorized("\(name) keyspace is not user-modifiable.")
+            }
         } else if existing != nil {
             if create.ifNotExists { return .void }
             throw CQLEngineError.alreadyExists(keyspace: name)
@@ -46,7 +51,8 @@ extension CQLEngine {
             case "durable_writes":
                 switch term {
                 case .boolean(let value): durableWrites = value
-                case .string(let text) where ["true", "false"].contains(text.lowercased()): durableWrites = text.lowercased() == "true"
+                case .string(let text) where ["true", "false"].contains(text.lowercased()):
+                    durableWrites = text.lowercased() == "true"
                 default: throw CQLEngineError.syntax("Invalid value for property 'durable_writes'")
                 }
             default:
@@ -63,7 +69,9 @@ extension CQLEngine {
         let catalogStore = self.catalogStore
         try await schemaWrite { db in try catalogStore.saveKeyspace(keyspace, db) }
         logger.info("cql.keyspace.saved", metadata: ["cql.keyspace": "\(name)"])
-        return .schemaChange(CQLSchemaChange(changeType: alter ? .updated : .created, target: .keyspace, keyspace: name))
+        return .schemaChange(
+            CQLSchemaChange(changeType: alter ? .updated : .created, target: .keyspace, keyspace: name)
+        )
     }
 
     /// Validates a replication map and expands the strategy class to its full name.
@@ -81,7 +89,9 @@ extension CQLEngine {
                 throw CQLEngineError.config("Replication factor must be non-negative; found \(factor)")
             }
             for key in map.keys where key != "class" && key != "replication_factor" {
-                throw CQLEngineError.config("Unrecognized strategy option {\(key)} passed to SimpleStrategy for keyspace")
+                throw CQLEngineError.config(
+                    "Unrecognized strategy option {\(key)} passed to SimpleStrategy for keyspace"
+                )
             }
         case "org.apache.cassandra.locator.NetworkTopologyStrategy":
             for (key, value) in map where key != "class" {
@@ -91,7 +101,9 @@ extension CQLEngine {
                 _ = factor
             }
         case "org.apache.cassandra.locator.LocalStrategy":
-            throw CQLEngineError.config("Unable to use given strategy class: LocalStrategy is reserved for internal use.")
+            throw CQLEngineError.config(
+                "Unable to use given strategy class: LocalStrategy is reserved for internal use."
+            )
         default:
             throw CQLEngineError.config("Unable to find replication strategy class '\(full)'")
         }
@@ -122,15 +134,25 @@ extension CQLEngine {
     func createTable(_ create: CQLCreateTable, keyspace sessionKeyspace: String?) async throws -> CQLEngineResult {
         let catalog = self.catalog
         guard let keyspaceName = create.table.keyspace ?? sessionKeyspace else {
-            throw CQLEngineError.invalid("No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename")
+            throw CQLEngineError.invalid(
+                "No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename"
+            )
         }
         let keyspace = try catalog.keyspace(keyspaceName)
         let name = create.table.name
-        guard keyspace.isWritable else { throw CQLEngineError.unauthorized("\(keyspaceName) keyspace is not user-modifiable.") }
-        guard Self.validName(name) else {
-            throw CQLEngineError.invalid("Table name must not be empty, more than 48 characters long, or contain non-alphanumeric-underscore characters (got \"\(name)\")")
+        guard keyspace.isWritable else {
+            throw CQLEngineError.unauthorized("\(keyspaceName) keyspace is not user-modifiable.")
         }
-        let definition = try Self.tableDefinition(create, keyspace: keyspaceName, nativeKeyspace: catalogStore.nativeKeyspace)
+        guard Self.validName(name) else {
+            throw CQLEngineError.invalid(
+                "Table name must not be empty, more than 48 characters long, or contain non-alphanumeric-underscore characters (got \"\(name)\")"
+            )
+        }
+        let definition = try Self.tableDefinition(
+            create,
+            keyspace: keyspaceName,
+            nativeKeyspace: catalogStore.nativeKeyspace
+        )
         if let existing = catalog.tables[keyspaceName]?[name] {
             if existing.isNative {
                 try Self.checkCompatible(definition, with: existing)
@@ -144,9 +166,15 @@ extension CQLEngine {
         return .schemaChange(CQLSchemaChange(changeType: .created, target: .table, keyspace: keyspaceName, name: name))
     }
 
-    static func tableDefinition(_ create: CQLCreateTable, keyspace: String, nativeKeyspace: String) throws(CQLEngineError) -> CQLTableDefinition {
+    static func tableDefinition(
+        _ create: CQLCreateTable,
+        keyspace: String,
+        nativeKeyspace: String
+    ) throws(CQLEngineError) -> CQLTableDefinition {
         let name = create.table.name
-        if create.compactStorage { throw CQLEngineError.invalid("COMPACT STORAGE tables are not supported by this server") }
+        if create.compactStorage {
+            throw CQLEngineError.invalid("COMPACT STORAGE tables are not supported by this server")
+        }
         var declared: [String: CQLColumnDeclaration] = [:]
         for column in create.columns {
             guard declared.updateValue(column, forKey: column.name) == nil else {
@@ -155,36 +183,52 @@ extension CQLEngine {
         }
         var keyNames: Set<String> = []
         for key in create.partitionKey + create.clustering {
-            guard declared[key] != nil else { throw CQLEngineError.invalid("Unknown definition \(key) referenced in PRIMARY KEY") }
-            guard keyNames.insert(key).inserted else { throw CQLEngineError.invalid("Duplicate definition for \(key) in PRIMARY KEY") }
+            guard declared[key] != nil else {
+                throw CQLEngineError.invalid("Unknown definition \(key) referenced in PRIMARY KEY")
+            }
+            guard keyNames.insert(key).inserted else {
+                throw CQLEngineError.invalid("Duplicate definition for \(key) in PRIMARY KEY")
+            }
             let type = declared[key]!.type
             if type.isMultiCell {
                 throw CQLEngineError.invalid("Invalid non-frozen collection type for PRIMARY KEY component \(key)")
             }
-            if type.cqlType == .counter { throw CQLEngineError.invalid("counter type is not supported for PRIMARY KEY column '\(key)'") }
-            if declared[key]!.isStatic { throw CQLEngineError.invalid("Static column \(key) cannot be part of the PRIMARY KEY") }
+            if type.cqlType == .counter {
+                throw CQLEngineError.invalid("counter type is not supported for PRIMARY KEY column '\(key)'")
+            }
+            if declared[key]!.isStatic {
+                throw CQLEngineError.invalid("Static column \(key) cannot be part of the PRIMARY KEY")
+            }
         }
         let counters = create.columns.filter { $0.type.cqlType == .counter }
         if !counters.isEmpty && counters.count != create.columns.count - keyNames.count {
             throw CQLEngineError.invalid("Cannot mix counter and non counter columns in the same table")
         }
         if create.clustering.isEmpty, let column = create.columns.first(where: \.isStatic) {
-            throw CQLEngineError.invalid("Static column \(column.name) cannot be used in a table without clustering columns")
+            throw CQLEngineError.invalid(
+                "Static column \(column.name) cannot be used in a table without clustering columns"
+            )
         }
         var descending: [String: Bool] = [:]
         for (index, (column, isDescending)) in create.clusteringOrder.enumerated() {
             guard create.clustering.contains(column) else {
-                throw CQLEngineError.invalid("Only clustering key columns can be defined in CLUSTERING ORDER directive: \(column) is not a clustering column")
+                throw CQLEngineError.invalid(
+                    "Only clustering key columns can be defined in CLUSTERING ORDER directive: \(column) is not a clustering column"
+                )
             }
             guard index < create.clustering.count, create.clustering[index] == column else {
-                throw CQLEngineError.invalid("The order of columns in the CLUSTERING ORDER directive must match that of the clustering columns (\(create.clustering.joined(separator: ", ")))")
+                throw CQLEngineError.invalid(
+                    "The order of columns in the CLUSTERING ORDER directive must match that of the clustering columns (\(create.clustering.joined(separator: ", ")))"
+                )
             }
             descending[column] = isDescending
         }
         var columns: [CQLColumnDefinition] = []
         for column in create.columns {
             if let position = create.partitionKey.firstIndex(of: column.name) {
-                columns.append(CQLColumnDefinition(name: column.name, type: column.type, kind: .partitionKey, position: position))
+                columns.append(
+                    CQLColumnDefinition(name: column.name, type: column.type, kind: .partitionKey, position: position)
+                )
             } else if let position = create.clustering.firstIndex(of: column.name) {
                 columns.append(
                     CQLColumnDefinition(
@@ -196,7 +240,14 @@ extension CQLEngine {
                     )
                 )
             } else {
-                columns.append(CQLColumnDefinition(name: column.name, type: column.type, kind: column.isStatic ? .static : .regular, position: -1))
+                columns.append(
+                    CQLColumnDefinition(
+                        name: column.name,
+                        type: column.type,
+                        kind: column.isStatic ? .static : .regular,
+                        position: -1
+                    )
+                )
             }
         }
         var options = CQLTableOptions()
@@ -213,8 +264,10 @@ extension CQLEngine {
 
     /// A CREATE TABLE for one of the pipeline's tables is compatible when it declares the same primary key and a
     /// subset of the columns with the same types.
-    static func checkCompatible(_ declared: CQLTableDefinition, with native: CQLTableDefinition) throws(CQLEngineError) {
-        let prefix = "Table \(native.keyspace).\(native.name) is the pipeline's table and already exists with a different definition"
+    static func checkCompatible(_ declared: CQLTableDefinition, with native: CQLTableDefinition) throws(CQLEngineError)
+    {
+        let prefix =
+            "Table \(native.keyspace).\(native.name) is the pipeline's table and already exists with a different definition"
         guard declared.partitionKey.map(\.name) == native.partitionKey.map(\.name),
             declared.clustering.map(\.name) == native.clustering.map(\.name)
         else {
@@ -235,26 +288,38 @@ extension CQLEngine {
         }
     }
 
-    func dropTable(_ name: CQLQualifiedName, ifExists: Bool, keyspace sessionKeyspace: String?) async throws -> CQLEngineResult {
+    func dropTable(
+        _ name: CQLQualifiedName,
+        ifExists: Bool,
+        keyspace sessionKeyspace: String?
+    ) async throws -> CQLEngineResult {
         let catalog = self.catalog
         guard let keyspaceName = name.keyspace ?? sessionKeyspace else {
-            throw CQLEngineError.invalid("No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename")
+            throw CQLEngineError.invalid(
+                "No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename"
+            )
         }
         guard let keyspace = catalog.keyspaces[keyspaceName] else {
             if ifExists { return .void }
             throw CQLEngineError.invalid("Keyspace '\(keyspaceName)' does not exist")
         }
-        guard keyspace.isWritable else { throw CQLEngineError.unauthorized("\(keyspaceName) keyspace is not user-modifiable.") }
+        guard keyspace.isWritable else {
+            throw CQLEngineError.unauthorized("\(keyspaceName) keyspace is not user-modifiable.")
+        }
         guard let table = catalog.tables[keyspaceName]?[name.name] else {
             if ifExists { return .void }
             throw CQLEngineError.config("Cannot drop non existing table '\(name.name)' in keyspace '\(keyspaceName)'.")
         }
         guard !table.isNative else {
-            throw CQLEngineError.invalid("Table \(keyspaceName).\(name.name) is the pipeline's table and cannot be dropped")
+            throw CQLEngineError.invalid(
+                "Table \(keyspaceName).\(name.name) is the pipeline's table and cannot be dropped"
+            )
         }
         let catalogStore = self.catalogStore
         try await schemaWrite { db in try catalogStore.dropTable(table, db) }
         logger.info("cql.table.dropped", metadata: ["cql.keyspace": "\(keyspaceName)", "cql.table": "\(name.name)"])
-        return .schemaChange(CQLSchemaChange(changeType: .dropped, target: .table, keyspace: keyspaceName, name: name.name))
+        return .schemaChange(
+            CQLSchemaChange(changeType: .dropped, target: .table, keyspace: keyspaceName, name: name.name)
+        )
     }
 }

@@ -63,7 +63,11 @@ extension CQLEngine {
             if let limit { rows = Array(rows.prefix(limit)) }
             let fetchedIndexes = Dictionary(uniqueKeysWithValues: fetched.enumerated().map { ($1.name, $0) })
             if isAggregate {
-                return .rows(columns: columns, rows: [aggregateRow(projections, rows: rows, indexes: fetchedIndexes)], pagingState: nil)
+                return .rows(
+                    columns: columns,
+                    rows: [aggregateRow(projections, rows: rows, indexes: fetchedIndexes)],
+                    pagingState: nil
+                )
             }
             let projected = try rows.map { (row) throws(CQLEngineError) in
                 try project(row, projections: projections, indexes: fetchedIndexes, constants: constants, table: table)
@@ -86,7 +90,8 @@ extension CQLEngine {
                 if case .countColumn(let name) = projection { return "count(\(CQLSQL.quote(name)))" }
                 return "count(*)"
             }
-            let sql = "SELECT \(counts.joined(separator: ", ")) FROM (SELECT \(distinct)\(innerList) \(from)\(limitSQL))"
+            let sql =
+                "SELECT \(counts.joined(separator: ", ")) FROM (SELECT \(distinct)\(innerList) \(from)\(limitSQL))"
             let values = try await database.read { db in
                 try Row.fetchOne(db, sql: sql, arguments: StatementArguments(whereArguments)).map { row in
                     (0..<counts.count).map { Int64(row[$0] as Int64? ?? 0) }
@@ -113,9 +118,14 @@ extension CQLEngine {
         let maxRows = configuration.maxResultRows
         // One row more than the page tells whether another page follows; unpaged, one more than allowed tells that
         // the result is too large.
-        let fetchCount: Int = pageSize != nil ? (pageCount == remaining ? pageCount : pageCount + 1) : min(remaining ?? Int.max, maxRows + 1)
-        let orderSQL = sortKeys.map { "\(CQLSQL.quote($0.column.name)) \($0.descending ? "DESC" : "ASC")" }.joined(separator: ", ")
-        let sql = "SELECT \(distinct)\(list) \(from)\(afterSQL.isEmpty ? "" : " AND (\(afterSQL))") ORDER BY \(orderSQL) LIMIT \(fetchCount)"
+        let fetchCount: Int =
+            pageSize != nil
+            ? (pageCount == remaining ? pageCount : pageCount + 1) : min(remaining ?? Int.max, maxRows + 1)
+        let orderSQL = sortKeys.map { "\(CQLSQL.quote($0.column.name)) \($0.descending ? "DESC" : "ASC")" }.joined(
+            separator: ", "
+        )
+        let sql =
+            "SELECT \(distinct)\(list) \(from)\(afterSQL.isEmpty ? "" : " AND (\(afterSQL))") ORDER BY \(orderSQL) LIMIT \(fetchCount)"
         let sortIndexes = sortKeys.map { key in fetched.firstIndex { $0.name == key.column.name }! }
         let fetchedColumns = fetched
         let arguments = StatementArguments(whereArguments + afterArguments)
@@ -126,7 +136,13 @@ extension CQLEngine {
                 var values: [CQLValue] = []
                 values.reserveCapacity(fetchedColumns.count)
                 for (index, column) in fetchedColumns.enumerated() {
-                    values.append(try CQLSQLiteMapping.cqlValue(row[index] as DatabaseValue, as: column.cqlType, column: column.name))
+                    values.append(
+                        try CQLSQLiteMapping.cqlValue(
+                            row[index] as DatabaseValue,
+                            as: column.cqlType,
+                            column: column.name
+                        )
+                    )
                 }
                 result.append((values, sortIndexes.map { row[$0] as DatabaseValue }))
             }
@@ -151,7 +167,9 @@ extension CQLEngine {
         var output: [[CQLValue]] = []
         output.reserveCapacity(pageRows.count)
         for (values, _) in pageRows {
-            output.append(try project(values, projections: projections, indexes: indexes, constants: constants, table: table))
+            output.append(
+                try project(values, projections: projections, indexes: indexes, constants: constants, table: table)
+            )
         }
         return .rows(columns: columns, rows: output, pagingState: pagingState)
     }
@@ -173,7 +191,11 @@ extension CQLEngine {
         return (alternatives.joined(separator: " OR "), arguments)
     }
 
-    private func constantValue(_ term: CQLTerm, type: CQLType, evaluator: CQLTermEvaluator) throws(CQLEngineError) -> CQLValue {
+    private func constantValue(
+        _ term: CQLTerm,
+        type: CQLType,
+        evaluator: CQLTermEvaluator
+    ) throws(CQLEngineError) -> CQLValue {
         if case .function(let name, let arguments) = term {
             return try evaluator.evaluateFunction(name, arguments, receiver: name).0
         }
@@ -210,7 +232,8 @@ extension CQLEngine {
         return result
     }
 
-    private func aggregateRow(_ projections: [CQLProjection], rows: [[CQLValue]], indexes: [String: Int]) -> [CQLValue] {
+    private func aggregateRow(_ projections: [CQLProjection], rows: [[CQLValue]], indexes: [String: Int]) -> [CQLValue]
+    {
         projections.map { projection in
             switch projection {
             case .countColumn(let name):
@@ -248,7 +271,8 @@ extension CQLEngine {
             return .rows(columns: columns, rows: Array(rows[offset...]), pagingState: nil)
         }
         let end = min(rows.count, offset + pageSize)
-        let state = end < rows.count
+        let state =
+            end < rows.count
             ? CQLPagingState(fingerprint: fingerprint, rowsSoFar: end, position: .offset(end)).encoded()
             : nil
         return .rows(columns: columns, rows: Array(rows[offset..<end]), pagingState: state)

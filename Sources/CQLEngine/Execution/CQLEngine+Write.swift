@@ -32,7 +32,9 @@ extension CQLEngine {
             }
             return writes
         default:
-            throw CQLEngineError.invalid("Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed.")
+            throw CQLEngineError.invalid(
+                "Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed."
+            )
         }
         if write.isConditional && !allowConditions {
             throw CQLEngineError.invalid("Conditional statements (IF …) in batches are not supported by this server")
@@ -63,13 +65,17 @@ extension CQLEngine {
         switch write.kind {
         case .upsert(let keys, _), .deleteColumns(let keys, _):
             guard keys.count == 1 else {
-                throw CQLEngineError.invalid("IN on the clustering key columns is not supported with conditional updates")
+                throw CQLEngineError.invalid(
+                    "IN on the clustering key columns is not supported with conditional updates"
+                )
             }
             key = keys[0]
         case .deleteRows(let restrictions):
             let keys = try CQLWrite.fullKeys(restrictions, table: table, statement: "DELETE")
             guard keys.count == 1 else {
-                throw CQLEngineError.invalid("IN on the clustering key columns is not supported with conditional deletions")
+                throw CQLEngineError.invalid(
+                    "IN on the clustering key columns is not supported with conditional deletions"
+                )
             }
             key = keys[0]
         }
@@ -92,7 +98,9 @@ extension CQLEngine {
                 }
                 if !holds {
                     var names: [String] = []
-                    for condition in conditions where !names.contains(condition.column.name) { names.append(condition.column.name) }
+                    for condition in conditions where !names.contains(condition.column.name) {
+                        names.append(condition.column.name)
+                    }
                     let columns = table.columns.filter { names.contains($0.name) }
                     let values = columns.map { column in current[table.columns.firstIndex { $0.name == column.name }!] }
                     return (false, columns.map { table.spec($0) }, values)

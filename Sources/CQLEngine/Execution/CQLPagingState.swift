@@ -26,7 +26,9 @@ struct CQLPagingState: Sendable, Hashable {
             case .unset: bytes += [0xFF, 0xFF, 0xFF, 0xFE]
             case .bytes(let content):
                 let count = UInt32(content.count)
-                bytes += [UInt8(count >> 24), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF), UInt8(count & 0xFF)]
+                bytes += [
+                    UInt8(count >> 24), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF), UInt8(count & 0xFF),
+                ]
                 bytes += content
             }
         }
@@ -67,7 +69,9 @@ struct CQLPagingState: Sendable, Hashable {
     }
 
     private static func append(_ value: UInt64, to bytes: inout [UInt8]) {
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
+        }
     }
 
     init(fingerprint: [UInt8], rowsSoFar: Int, position: Position) {

@@ -25,9 +25,15 @@ struct CQLRestriction: Sendable {
             case .in:
                 if case .list(let terms) = relation.value {
                     values = []
-                    for term in terms { values.append(try evaluator.value(term, as: column.cqlType, receiver: column.name)) }
+                    for term in terms {
+                        values.append(try evaluator.value(term, as: column.cqlType, receiver: column.name))
+                    }
                 } else {
-                    let list = try evaluator.value(relation.value, as: .list(column.cqlType), receiver: "in(\(column.name))")
+                    let list = try evaluator.value(
+                        relation.value,
+                        as: .list(column.cqlType),
+                        receiver: "in(\(column.name))"
+                    )
                     switch list {
                     case .list(let elements), .set(let elements): values = elements
                     case .unset: throw CQLEngineError.invalid("Invalid unset value for column \(column.name)")
@@ -109,7 +115,9 @@ struct CQLRestriction: Sendable {
                     parts.append("0")
                 } else {
                     parts.append("\(column) IN (\(restriction.values.map { _ in "?" }.joined(separator: ", ")))")
-                    for value in restriction.values { arguments.append(try CQLSQLiteMapping.databaseValue(value, as: type)) }
+                    for value in restriction.values {
+                        arguments.append(try CQLSQLiteMapping.databaseValue(value, as: type))
+                    }
                 }
             case .contains, .containsKey:
                 let elementType: CQLType
@@ -125,7 +133,9 @@ struct CQLRestriction: Sendable {
                     elementType = element
                     path = "value"
                 default:
-                    throw CQLEngineError.invalid("Cannot use CONTAINS on non-collection column \(restriction.column.name)")
+                    throw CQLEngineError.invalid(
+                        "Cannot use CONTAINS on non-collection column \(restriction.column.name)"
+                    )
                 }
                 parts.append("EXISTS (SELECT 1 FROM json_each(\(column)) WHERE \(path) = ?)")
                 arguments.append(try CQLSQLiteMapping.databaseValue(restriction.values[0], as: elementType))
@@ -151,7 +161,8 @@ struct CQLRestriction: Sendable {
         case .greaterOrEqual: return !value.isNull && CQLValueOrder.compare(value, values[0]) >= 0
         case .contains:
             switch value {
-            case .list(let elements), .set(let elements): return elements.contains { CQLValueOrder.compare($0, values[0]) == 0 }
+            case .list(let elements), .set(let elements):
+                return elements.contains { CQLValueOrder.compare($0, values[0]) == 0 }
             case .map(let pairs): return pairs.contains { CQLValueOrder.compare($0.1, values[0]) == 0 }
             default: return false
             }

@@ -90,9 +90,16 @@ enum CQLSelectPlanner {
                     ("unixtimestampof", .some(let column)):
                     let definition = try table.requireColumn(column)
                     guard [.timeuuid, .timestamp, .date].contains(definition.cqlType) else {
-                        throw CQLEngineError.invalid("Type error: \(column) cannot be passed as argument 0 of function system.\(name) of type timeuuid")
+                        throw CQLEngineError.invalid(
+                            "Type error: \(column) cannot be passed as argument 0 of function system.\(name) of type timeuuid"
+                        )
                     }
-                    add("system.\(name)(\(column))", resultType(name), .convert(name, column: column), alias: selection.alias)
+                    add(
+                        "system.\(name)(\(column))",
+                        resultType(name),
+                        .convert(name, column: column),
+                        alias: selection.alias
+                    )
                 default:
                     let term = try constantTerm(selection.selector)
                     add(displayName(selection.selector), resultType(name), .constant(term), alias: selection.alias)
@@ -101,12 +108,18 @@ enum CQLSelectPlanner {
         }
         let aggregates = projections.filter(\.isAggregate).count
         if aggregates > 0 && aggregates < projections.count {
-            throw CQLEngineError.invalid("Mixing aggregates and plain columns in one SELECT is not supported by this server")
+            throw CQLEngineError.invalid(
+                "Mixing aggregates and plain columns in one SELECT is not supported by this server"
+            )
         }
         if select.distinct {
             for projection in projections {
-                guard case .column(let name) = projection, table.column(name)?.kind == .partitionKey || table.column(name)?.kind == .static else {
-                    throw CQLEngineError.invalid("SELECT DISTINCT queries must only request partition key columns and/or static columns (not \(projectionName(projection)))")
+                guard case .column(let name) = projection,
+                    table.column(name)?.kind == .partitionKey || table.column(name)?.kind == .static
+                else {
+                    throw CQLEngineError.invalid(
+                        "SELECT DISTINCT queries must only request partition key columns and/or static columns (not \(projectionName(projection)))"
+                    )
                 }
             }
         }
@@ -179,17 +192,23 @@ enum CQLSelectPlanner {
         for (index, (name, descending)) in select.orderBy.enumerated() {
             let column = try table.requireColumn(name)
             guard column.kind == .clustering else {
-                throw CQLEngineError.invalid("Order by is currently only supported on the clustered columns of the PRIMARY KEY, got \(name)")
+                throw CQLEngineError.invalid(
+                    "Order by is currently only supported on the clustered columns of the PRIMARY KEY, got \(name)"
+                )
             }
             guard index < clustering.count, clustering[index].name == name else {
-                throw CQLEngineError.invalid("Order by currently only supports the ordering of columns following their declared order in the PRIMARY KEY")
+                throw CQLEngineError.invalid(
+                    "Order by currently only supports the ordering of columns following their declared order in the PRIMARY KEY"
+                )
             }
             let isReversed = descending != column.descending
             if let reversed, reversed != isReversed { throw CQLEngineError.invalid("Unsupported order by relation") }
             reversed = isReversed
         }
         guard CQLRestriction.partitionRestricted(restrictions, table: table) else {
-            throw CQLEngineError.invalid("ORDER BY is only supported when the partition key is restricted by an EQ or an IN.")
+            throw CQLEngineError.invalid(
+                "ORDER BY is only supported when the partition key is restricted by an EQ or an IN."
+            )
         }
         let flip = reversed ?? false
         return clustering.map { (column: $0, descending: $0.descending != flip) } + partition

@@ -43,13 +43,19 @@ struct CQLWrite: Sendable {
 
     // MARK: - Building
 
-    static func insert(_ insert: CQLInsert, table: CQLTableDefinition, evaluator: CQLTermEvaluator) throws(CQLEngineError) -> CQLWrite {
+    static func insert(
+        _ insert: CQLInsert,
+        table: CQLTableDefinition,
+        evaluator: CQLTermEvaluator
+    ) throws(CQLEngineError) -> CQLWrite {
         var seen: Set<String> = []
         var keyValues: [String: CQLValue] = [:]
         var actions: [(CQLColumnDefinition, Action)] = []
         for (name, term) in zip(insert.columns, insert.values) {
             let column = try table.requireColumn(name)
-            guard seen.insert(name).inserted else { throw CQLEngineError.invalid("Multiple definitions found for column \(name)") }
+            guard seen.insert(name).inserted else {
+                throw CQLEngineError.invalid("Multiple definitions found for column \(name)")
+            }
             let value = try evaluator.value(term, as: column.cqlType, receiver: name)
             if column.isPrimaryKey {
                 keyValues[name] = value
@@ -68,7 +74,11 @@ struct CQLWrite: Sendable {
         )
     }
 
-    static func update(_ update: CQLUpdate, table: CQLTableDefinition, evaluator: CQLTermEvaluator) throws(CQLEngineError) -> CQLWrite {
+    static func update(
+        _ update: CQLUpdate,
+        table: CQLTableDefinition,
+        evaluator: CQLTermEvaluator
+    ) throws(CQLEngineError) -> CQLWrite {
         try validateOptions(ttl: update.ttl, timestamp: update.timestamp, evaluator: evaluator)
         let restrictions = try CQLRestriction.evaluate(update.whereClause, table: table, evaluator: evaluator)
         let keys = try fullKeys(restrictions, table: table, statement: "UPDATE")
@@ -85,17 +95,23 @@ struct CQLWrite: Sendable {
                 action = .set(try evaluator.value(term, as: type, receiver: column.name))
             case .add(_, let term):
                 guard column.type.isMultiCell || type == .counter else {
-                    throw CQLEngineError.invalid("Invalid operation (\(column.name) = \(column.name) + ?) for non counter column \(column.name)")
+                    throw CQLEngineError.invalid(
+                        "Invalid operation (\(column.name) = \(column.name) + ?) for non counter column \(column.name)"
+                    )
                 }
                 action = .add(try evaluator.value(term, as: type, receiver: column.name))
             case .prepend(_, let term):
                 guard case .list = type, column.type.isMultiCell else {
-                    throw CQLEngineError.invalid("Invalid operation (\(column.name) = ? + \(column.name)) for non list column \(column.name)")
+                    throw CQLEngineError.invalid(
+                        "Invalid operation (\(column.name) = ? + \(column.name)) for non list column \(column.name)"
+                    )
                 }
                 action = .prepend(try evaluator.value(term, as: type, receiver: column.name))
             case .subtract(_, let term):
                 guard column.type.isMultiCell || type == .counter else {
-                    throw CQLEngineError.invalid("Invalid operation (\(column.name) = \(column.name) - ?) for non counter column \(column.name)")
+                    throw CQLEngineError.invalid(
+                        "Invalid operation (\(column.name) = \(column.name) - ?) for non counter column \(column.name)"
+                    )
                 }
                 if case .map(let key, _) = type {
                     action = .subtract(try evaluator.value(term, as: .set(key), receiver: column.name))
@@ -115,7 +131,9 @@ struct CQLWrite: Sendable {
                         try evaluator.value(valueTerm, as: element, receiver: "value(\(column.name))")
                     )
                 default:
-                    throw CQLEngineError.invalid("Invalid operation (\(column.name)[?] = ?) for non list/map column \(column.name)")
+                    throw CQLEngineError.invalid(
+                        "Invalid operation (\(column.name)[?] = ?) for non list/map column \(column.name)"
+                    )
                 }
             }
             if case .set(.unset) = action { continue }
@@ -128,7 +146,11 @@ struct CQLWrite: Sendable {
         )
     }
 
-    static func delete(_ delete: CQLDelete, table: CQLTableDefinition, evaluator: CQLTermEvaluator) throws(CQLEngineError) -> CQLWrite {
+    static func delete(
+        _ delete: CQLDelete,
+        table: CQLTableDefinition,
+        evaluator: CQLTermEvaluator
+    ) throws(CQLEngineError) -> CQLWrite {
         try validateOptions(ttl: nil, timestamp: delete.timestamp, evaluator: evaluator)
         let restrictions = try CQLRestriction.evaluate(delete.whereClause, table: table, evaluator: evaluator)
         let conditions = try conditions(delete.conditions, table: table, evaluator: evaluator)
@@ -139,7 +161,9 @@ struct CQLWrite: Sendable {
         for name in delete.columns {
             let column = try table.requireColumn(name)
             guard !column.isPrimaryKey else {
-                throw CQLEngineError.invalid("Invalid identifier \(name) for deletion (should not be a PRIMARY KEY part)")
+                throw CQLEngineError.invalid(
+                    "Invalid identifier \(name) for deletion (should not be a PRIMARY KEY part)"
+                )
             }
             columns.append(column)
         }
@@ -149,28 +173,43 @@ struct CQLWrite: Sendable {
         if !columns.isEmpty || !clusteringFull || conditions.isPresent {
             if !columns.isEmpty || conditions.isPresent {
                 let keys = try fullKeys(restrictions, table: table, statement: "DELETE")
-                if columns.isEmpty { return CQLWrite(table: table, kind: .deleteRows(restrictions), conditions: conditions) }
-                return CQLWrite(table: table, kind: .deleteColumns(keys: keys, columns: columns), conditions: conditions)
+                if columns.isEmpty {
+                    return CQLWrite(table: table, kind: .deleteRows(restrictions), conditions: conditions)
+                }
+                return CQLWrite(
+                    table: table,
+                    kind: .deleteColumns(keys: keys, columns: columns),
+                    conditions: conditions
+                )
             }
         }
         let missing = table.partitionKey.filter { column in
             !restrictions.contains { $0.column.name == column.name && $0.isEqualityOrIn }
         }
         guard missing.isEmpty else {
-            throw CQLEngineError.invalid("Some partition key parts are missing: \(missing.map(\.name).joined(separator: ", "))")
+            throw CQLEngineError.invalid(
+                "Some partition key parts are missing: \(missing.map(\.name).joined(separator: ", "))"
+            )
         }
         var previousRestricted = true
         for column in table.clustering {
             let restricted = restrictions.contains { $0.column.name == column.name }
             if restricted && !previousRestricted {
-                throw CQLEngineError.invalid("PRIMARY KEY column \"\(column.name)\" cannot be restricted as preceding column is not restricted")
+                throw CQLEngineError.invalid(
+                    "PRIMARY KEY column \"\(column.name)\" cannot be restricted as preceding column is not restricted"
+                )
             }
-            previousRestricted = restricted && restrictions.contains { $0.column.name == column.name && $0.isEqualityOrIn }
+            previousRestricted =
+                restricted && restrictions.contains { $0.column.name == column.name && $0.isEqualityOrIn }
         }
         return CQLWrite(table: table, kind: .deleteRows(restrictions), conditions: conditions)
     }
 
-    private static func validateOptions(ttl: CQLTerm?, timestamp: CQLTerm?, evaluator: CQLTermEvaluator) throws(CQLEngineError) {
+    private static func validateOptions(
+        ttl: CQLTerm?,
+        timestamp: CQLTerm?,
+        evaluator: CQLTermEvaluator
+    ) throws(CQLEngineError) {
         if let ttl {
             let value = try evaluator.value(ttl, as: .int, receiver: "[ttl]")
             if case .int(let seconds) = value, seconds < 0 {
@@ -180,61 +219,97 @@ struct CQLWrite: Sendable {
         if let timestamp { _ = try evaluator.value(timestamp, as: .bigint, receiver: "[timestamp]") }
     }
 
-    private static func conditions(_ conditions: CQLConditions, table: CQLTableDefinition, evaluator: CQLTermEvaluator) throws(CQLEngineError) -> Conditions {
+    private static func conditions(
+        _ conditions: CQLConditions,
+        table: CQLTableDefinition,
+        evaluator: CQLTermEvaluator
+    ) throws(CQLEngineError) -> Conditions {
         switch conditions {
         case .none: return .none
         case .exists: return .exists
         case .notExists: return .notExists
         case .columns(let relations):
-            let restrictions = try CQLRestriction.evaluate(relations, table: table, evaluator: evaluator, isCondition: true)
+            let restrictions = try CQLRestriction.evaluate(
+                relations,
+                table: table,
+                evaluator: evaluator,
+                isCondition: true
+            )
             for restriction in restrictions where restriction.column.isPrimaryKey {
-                throw CQLEngineError.invalid("PRIMARY KEY column '\(restriction.column.name)' cannot have IF conditions")
+                throw CQLEngineError.invalid(
+                    "PRIMARY KEY column '\(restriction.column.name)' cannot have IF conditions"
+                )
             }
             return .columns(restrictions)
         }
     }
 
     /// The primary key, in `table.primaryKey` order, from INSERT values.
-    private static func keyFromValues(_ values: [String: CQLValue], table: CQLTableDefinition) throws(CQLEngineError) -> [CQLValue] {
+    private static func keyFromValues(
+        _ values: [String: CQLValue],
+        table: CQLTableDefinition
+    ) throws(CQLEngineError) -> [CQLValue] {
         let missingPartition = table.partitionKey.filter { values[$0.name] == nil }
         guard missingPartition.isEmpty else {
-            throw CQLEngineError.invalid("Some partition key parts are missing: \(missingPartition.map(\.name).joined(separator: ", "))")
+            throw CQLEngineError.invalid(
+                "Some partition key parts are missing: \(missingPartition.map(\.name).joined(separator: ", "))"
+            )
         }
         let missingClustering = table.clustering.filter { values[$0.name] == nil }
         guard missingClustering.isEmpty else {
-            throw CQLEngineError.invalid("Some clustering keys are missing: \(missingClustering.map(\.name).joined(separator: ", "))")
+            throw CQLEngineError.invalid(
+                "Some clustering keys are missing: \(missingClustering.map(\.name).joined(separator: ", "))"
+            )
         }
         var key: [CQLValue] = []
         for column in table.primaryKey {
             let value = values[column.name]!
             if case .unset = value { throw CQLEngineError.invalid("Invalid unset value for column \(column.name)") }
-            if value.isNull { throw CQLEngineError.invalid("Invalid null value in condition for column \(column.name)") }
+            if value.isNull {
+                throw CQLEngineError.invalid("Invalid null value in condition for column \(column.name)")
+            }
             key.append(value)
         }
         return key
     }
 
     /// Every primary key the WHERE clause names (= or IN on every key column; the cartesian product of the INs).
-    static func fullKeys(_ restrictions: [CQLRestriction], table: CQLTableDefinition, statement: String) throws(CQLEngineError) -> [[CQLValue]] {
+    static func fullKeys(
+        _ restrictions: [CQLRestriction],
+        table: CQLTableDefinition,
+        statement: String
+    ) throws(CQLEngineError) -> [[CQLValue]] {
         for restriction in restrictions where !restriction.column.isPrimaryKey {
             throw CQLEngineError.invalid("Non PRIMARY KEY columns found in where clause: \(restriction.column.name) ")
         }
-        let missingPartition = table.partitionKey.filter { column in !restrictions.contains { $0.column.name == column.name } }
-        guard missingPartition.isEmpty else {
-            throw CQLEngineError.invalid("Some partition key parts are missing: \(missingPartition.map(\.name).joined(separator: ", "))")
+        let missingPartition = table.partitionKey.filter { column in
+            !restrictions.contains { $0.column.name == column.name }
         }
-        let missingClustering = table.clustering.filter { column in !restrictions.contains { $0.column.name == column.name } }
+        guard missingPartition.isEmpty else {
+            throw CQLEngineError.invalid(
+                "Some partition key parts are missing: \(missingPartition.map(\.name).joined(separator: ", "))"
+            )
+        }
+        let missingClustering = table.clustering.filter { column in
+            !restrictions.contains { $0.column.name == column.name }
+        }
         guard missingClustering.isEmpty else {
-            throw CQLEngineError.invalid("Some clustering keys are missing: \(missingClustering.map(\.name).joined(separator: ", "))")
+            throw CQLEngineError.invalid(
+                "Some clustering keys are missing: \(missingClustering.map(\.name).joined(separator: ", "))"
+            )
         }
         var keys: [[CQLValue]] = [[]]
         for column in table.primaryKey {
             let list = restrictions.filter { $0.column.name == column.name }
             guard list.count == 1, list[0].isEqualityOrIn else {
                 if list.contains(where: \.isSlice), column.kind == .clustering {
-                    throw CQLEngineError.invalid("Slice restrictions are not supported on the clustering columns in \(statement) statements")
+                    throw CQLEngineError.invalid(
+                        "Slice restrictions are not supported on the clustering columns in \(statement) statements"
+                    )
                 }
-                throw CQLEngineError.invalid("\(column.name) cannot be restricted by more than one relation if it includes an Equal")
+                throw CQLEngineError.invalid(
+                    "\(column.name) cannot be restricted by more than one relation if it includes an Equal"
+                )
             }
             keys = keys.flatMap { prefix in list[0].values.map { prefix + [$0] } }
         }
@@ -250,22 +325,33 @@ struct CQLWrite: Sendable {
         switch kind {
         case .deleteRows(let restrictions):
             let (whereSQL, arguments) = try CQLRestriction.sql(restrictions)
-            try db.execute(sql: "DELETE FROM \(table.sqlName) WHERE \(whereSQL)", arguments: StatementArguments(arguments))
+            try db.execute(
+                sql: "DELETE FROM \(table.sqlName) WHERE \(whereSQL)",
+                arguments: StatementArguments(arguments)
+            )
         case .deleteColumns(let keys, let columns):
             for column in columns where table.requiredColumns.contains(column.name) {
-                throw CQLEngineError.invalid("Column \(column.name) of \(table.keyspace).\(table.name) cannot be deleted: the store keeps it NOT NULL")
+                throw CQLEngineError.invalid(
+                    "Column \(column.name) of \(table.keyspace).\(table.name) cannot be deleted: the store keeps it NOT NULL"
+                )
             }
             let assignments = columns.map { "\(CQLSQL.quote($0.name)) = NULL" }.joined(separator: ", ")
             for key in keys {
                 let (whereSQL, arguments) = try Self.keyPredicate(key, keyColumns)
-                try db.execute(sql: "UPDATE \(table.sqlName) SET \(assignments) WHERE \(whereSQL)", arguments: StatementArguments(arguments))
+                try db.execute(
+                    sql: "UPDATE \(table.sqlName) SET \(assignments) WHERE \(whereSQL)",
+                    arguments: StatementArguments(arguments)
+                )
             }
         case .upsert(let keys, let actions):
             for key in keys { try upsert(key: key, actions: actions, db) }
         }
     }
 
-    static func keyPredicate(_ key: [CQLValue], _ columns: [CQLColumnDefinition]) throws(CQLEngineError) -> (String, [DatabaseValue]) {
+    static func keyPredicate(
+        _ key: [CQLValue],
+        _ columns: [CQLColumnDefinition]
+    ) throws(CQLEngineError) -> (String, [DatabaseValue]) {
         var parts: [String] = []
         var arguments: [DatabaseValue] = []
         for (column, value) in zip(columns, key) {
@@ -279,12 +365,20 @@ struct CQLWrite: Sendable {
     func currentRow(_ key: [CQLValue], _ db: Database) throws -> [CQLValue]? {
         let (whereSQL, arguments) = try Self.keyPredicate(key, table.primaryKey)
         let list = table.columns.map { CQLSQL.quote($0.name) }.joined(separator: ", ")
-        guard let row = try Row.fetchOne(db, sql: "SELECT \(list) FROM \(table.sqlName) WHERE \(whereSQL)", arguments: StatementArguments(arguments)) else {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT \(list) FROM \(table.sqlName) WHERE \(whereSQL)",
+                arguments: StatementArguments(arguments)
+            )
+        else {
             return nil
         }
         var values: [CQLValue] = []
         for (index, column) in table.columns.enumerated() {
-            values.append(try CQLSQLiteMapping.cqlValue(row[index] as DatabaseValue, as: column.cqlType, column: column.name))
+            values.append(
+                try CQLSQLiteMapping.cqlValue(row[index] as DatabaseValue, as: column.cqlType, column: column.name)
+            )
         }
         return values
     }
@@ -301,7 +395,9 @@ struct CQLWrite: Sendable {
             var value = try Self.combine(previous, action, column: column)
             if column.type.isMultiCell, Self.isEmptyCollection(value) { value = .null }
             if value.isNull, table.requiredColumns.contains(column.name) {
-                throw CQLEngineError.invalid("Column \(column.name) of \(table.keyspace).\(table.name) cannot be null: the store keeps it NOT NULL")
+                throw CQLEngineError.invalid(
+                    "Column \(column.name) of \(table.keyspace).\(table.name) cannot be null: the store keeps it NOT NULL"
+                )
             }
             if let existing = assignments.firstIndex(where: { $0.0.name == column.name }) {
                 assignments[existing].1 = value
@@ -310,9 +406,13 @@ struct CQLWrite: Sendable {
             }
         }
         var arguments: [DatabaseValue] = []
-        for (column, value) in zip(keyColumns, key) { arguments.append(try CQLSQLiteMapping.databaseValue(value, as: column.cqlType)) }
+        for (column, value) in zip(keyColumns, key) {
+            arguments.append(try CQLSQLiteMapping.databaseValue(value, as: column.cqlType))
+        }
         var valueArguments: [DatabaseValue] = []
-        for (column, value) in assignments { valueArguments.append(try CQLSQLiteMapping.databaseValue(value, as: column.cqlType)) }
+        for (column, value) in assignments {
+            valueArguments.append(try CQLSQLiteMapping.databaseValue(value, as: column.cqlType))
+        }
 
         if table.isNative {
             // UPDATE first: the store's NOT NULL columns only matter for rows that do not exist yet.
@@ -324,13 +424,19 @@ struct CQLWrite: Sendable {
                     arguments: StatementArguments(valueArguments + keyArguments)
                 )
                 if db.changesCount > 0 { return }
-            } else if try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table.sqlName) WHERE \(whereSQL)", arguments: StatementArguments(keyArguments)) == true {
+            } else if try Bool.fetchOne(
+                db,
+                sql: "SELECT 1 FROM \(table.sqlName) WHERE \(whereSQL)",
+                arguments: StatementArguments(keyArguments)
+            ) == true {
                 return
             }
             var columns = keyColumns.map(\.name) + assignments.map(\.0.name)
             var values = arguments + valueArguments
             for required in table.requiredColumns where !columns.contains(required) {
-                throw CQLEngineError.invalid("Missing mandatory column \(required): \(table.keyspace).\(table.name) stores it NOT NULL, so an INSERT of a new row must give it")
+                throw CQLEngineError.invalid(
+                    "Missing mandatory column \(required): \(table.keyspace).\(table.name) stores it NOT NULL, so an INSERT of a new row must give it"
+                )
             }
             for column in table.columns where !columns.contains(column.name) {
                 if let value = CQLNativeTables.defaultValue(table: table.name, column: column.name) {
@@ -339,18 +445,24 @@ struct CQLWrite: Sendable {
                 }
             }
             try db.execute(
-                sql: "INSERT INTO \(table.sqlName) (\(columns.map(CQLSQL.quote).joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+                sql:
+                    "INSERT INTO \(table.sqlName) (\(columns.map(CQLSQL.quote).joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
                 arguments: StatementArguments(values)
             )
             return
         }
         let columns = keyColumns.map(\.name) + assignments.map(\.0.name)
         let conflict = keyColumns.map { CQLSQL.quote($0.name) }.joined(separator: ", ")
-        let update = assignments.isEmpty
+        let update =
+            assignments.isEmpty
             ? "DO NOTHING"
-            : "DO UPDATE SET " + assignments.map { "\(CQLSQL.quote($0.0.name)) = excluded.\(CQLSQL.quote($0.0.name))" }.joined(separator: ", ")
+            : "DO UPDATE SET "
+                + assignments.map { "\(CQLSQL.quote($0.0.name)) = excluded.\(CQLSQL.quote($0.0.name))" }.joined(
+                    separator: ", "
+                )
         try db.execute(
-            sql: "INSERT INTO \(table.sqlName) (\(columns.map(CQLSQL.quote).joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) ON CONFLICT (\(conflict)) \(update)",
+            sql:
+                "INSERT INTO \(table.sqlName) (\(columns.map(CQLSQL.quote).joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) ON CONFLICT (\(conflict)) \(update)",
             arguments: StatementArguments(arguments + valueArguments)
         )
     }
@@ -364,7 +476,11 @@ struct CQLWrite: Sendable {
     }
 
     /// The new value of a column from its current value and the action.
-    static func combine(_ current: CQLValue, _ action: Action, column: CQLColumnDefinition) throws(CQLEngineError) -> CQLValue {
+    static func combine(
+        _ current: CQLValue,
+        _ action: Action,
+        column: CQLColumnDefinition
+    ) throws(CQLEngineError) -> CQLValue {
         switch action {
         case .set(let value):
             return value
@@ -411,7 +527,9 @@ struct CQLWrite: Sendable {
                 if !value.isNull { result.append((key, value)) }
                 return CQLValueOrder.normalizedMap(result)
             case (.list, _):
-                guard case .int(let index) = key else { throw CQLEngineError.invalid("Invalid null value for list index") }
+                guard case .int(let index) = key else {
+                    throw CQLEngineError.invalid("Invalid null value for list index")
+                }
                 var elements: [CQLValue] = []
                 if case .list(let existing) = current { elements = existing }
                 guard index >= 0, Int(index) < elements.count else {

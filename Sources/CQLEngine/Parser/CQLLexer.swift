@@ -75,7 +75,8 @@ struct CQLLexer {
     }
 
     private static func isIdentifierStart(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
             || byte == UInt8(ascii: "_") || byte >= 0x80
     }
 
@@ -134,7 +135,9 @@ struct CQLLexer {
             index += 2
             while let next = peek(), Self.isHex(next) { index += 1 }
             if let next = peek(), Self.isIdentifierPart(next) {
-                throw .syntax("line \(startLine):\(column(of: index)) no viable alternative at character '\(Character(UnicodeScalar(next)))'")
+                throw .syntax(
+                    "line \(startLine):\(column(of: index)) no viable alternative at character '\(Character(UnicodeScalar(next)))'"
+                )
             }
             return token(.blob, text(start + 2..<index))
         }
@@ -162,7 +165,9 @@ struct CQLLexer {
             }
             if let next = peek(), Self.isIdentifierStart(next) {
                 // `123abc` is neither a number nor an identifier.
-                throw .syntax("line \(startLine):\(startColumn) no viable alternative at input '\(text(start..<index + 1))'")
+                throw .syntax(
+                    "line \(startLine):\(startColumn) no viable alternative at input '\(text(start..<index + 1))'"
+                )
             }
             return token(isFloat ? .float : .integer, text(start..<index))
         }
@@ -263,7 +268,9 @@ struct CQLLexer {
             // Skip the whole UTF-8 sequence for the message.
             index += 1
             while let next = peek(), next & 0xC0 == 0x80 { index += 1 }
-            throw .syntax("line \(startLine):\(startColumn) no viable alternative at character '\(text(start..<index))'")
+            throw .syntax(
+                "line \(startLine):\(startColumn) no viable alternative at character '\(text(start..<index))'"
+            )
         }
     }
 }

@@ -600,7 +600,9 @@ struct CQLParser {
         if (token.kind == .identifier || token.kind == .quotedIdentifier) && peek().isSymbol("(") {
             let name = token.kind == .identifier ? token.text.lowercased() : token.text
             position += 2
-            if name == "count" && (acceptSymbol("*") || (current.kind == .integer && current.text == "1" && advance().text == "1")) {
+            if name == "count"
+                && (acceptSymbol("*") || (current.kind == .integer && current.text == "1" && advance().text == "1"))
+            {
                 try expectSymbol(")")
                 return .countAll
             }
@@ -643,7 +645,9 @@ struct CQLParser {
         case .blob:
             position += 1
             guard token.text.utf8.count % 2 == 0 else {
-                throw CQLEngineError.syntax("line \(token.line):\(token.column) Hex string \(token.quoted) has an odd length")
+                throw CQLEngineError.syntax(
+                    "line \(token.line):\(token.column) Hex string \(token.quoted) has an odd length"
+                )
             }
             var bytes: [UInt8] = []
             var utf8 = token.text.utf8.makeIterator()
@@ -805,7 +809,8 @@ struct CQLParser {
             position += 1
             let only = token.text.lowercased() == "only"
             if only { try expectKeyword("keyspace") }
-            let name: String? = current.kind == .end || current.isSymbol(";") || atKeyword("with") ? nil : try parseName()
+            let name: String? =
+                current.kind == .end || current.isSymbol(";") || atKeyword("with") ? nil : try parseName()
             result = .keyspace(name, onlyKeyspace: only)
         case "table", "columnfamily":
             position += 1

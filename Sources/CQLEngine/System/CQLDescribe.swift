@@ -30,17 +30,34 @@ enum CQLDescriber {
             ]
             if sessionKeyspace != nil {
                 columns.append(
-                    CQLColumnSpec(keyspace: "system", table: "describe", name: "range_ownership", type: .map(.text, .list(.text)))
+                    CQLColumnSpec(
+                        keyspace: "system",
+                        table: "describe",
+                        name: "range_ownership",
+                        type: .map(.text, .list(.text))
+                    )
                 )
-                row.append(.map([(.text("0"), .list([.text(configuration.listenAddress + ":" + String(configuration.listenPort))]))]))
+                row.append(
+                    .map([
+                        (
+                            .text("0"),
+                            .list([.text(configuration.listenAddress + ":" + String(configuration.listenPort))])
+                        )
+                    ])
+                )
             }
             return (columns, [row])
         case .keyspaces:
-            return (specs(listColumns), catalog.sortedKeyspaces.map { [.text($0.name), .text("keyspace"), .text(identifier($0.name))] })
+            return (
+                specs(listColumns),
+                catalog.sortedKeyspaces.map { [.text($0.name), .text("keyspace"), .text(identifier($0.name))] }
+            )
         case .tables:
             let keyspaces = sessionKeyspace.map { [$0] } ?? catalog.sortedKeyspaces.map(\.name)
             let rows = keyspaces.flatMap { keyspace in
-                catalog.sortedTables(in: keyspace).map { [CQLValue.text(keyspace), .text("table"), .text(identifier($0.name))] }
+                catalog.sortedTables(in: keyspace).map {
+                    [CQLValue.text(keyspace), .text("table"), .text(identifier($0.name))]
+                }
             }
             return (specs(listColumns), rows)
         case .types, .functions, .aggregates:
@@ -57,7 +74,9 @@ enum CQLDescriber {
             guard let keyspace = name.keyspace ?? sessionKeyspace else {
                 throw CQLEngineError.invalid("No keyspace specified and no current keyspace")
             }
-            guard catalog.keyspaces[keyspace] != nil else { throw CQLEngineError.invalid("'\(keyspace)' not found in keyspaces") }
+            guard catalog.keyspaces[keyspace] != nil else {
+                throw CQLEngineError.invalid("'\(keyspace)' not found in keyspaces")
+            }
             guard let table = catalog.tables[keyspace]?[name.name] else {
                 throw CQLEngineError.invalid("'\(name.name)' not found in keyspace '\(keyspace)'")
             }
@@ -76,10 +95,17 @@ enum CQLDescriber {
         }
     }
 
-    private static func keyspaceRows(_ keyspace: CQLKeyspaceDefinition, catalog: CQLCatalog, withTables: Bool) -> [[CQLValue]] {
-        var rows: [[CQLValue]] = [[
-            .text(keyspace.name), .text("keyspace"), .text(identifier(keyspace.name)), .text(createKeyspace(keyspace)),
-        ]]
+    private static func keyspaceRows(
+        _ keyspace: CQLKeyspaceDefinition,
+        catalog: CQLCatalog,
+        withTables: Bool
+    ) -> [[CQLValue]] {
+        var rows: [[CQLValue]] = [
+            [
+                .text(keyspace.name), .text("keyspace"), .text(identifier(keyspace.name)),
+                .text(createKeyspace(keyspace)),
+            ]
+        ]
         if withTables {
             rows += catalog.sortedTables(in: keyspace.name).map(tableRow)
         }
@@ -92,10 +118,12 @@ enum CQLDescriber {
 
     static func createKeyspace(_ keyspace: CQLKeyspaceDefinition) -> String {
         if keyspace.kind == .virtual {
-            return "/*\nWarning: Keyspace \(identifier(keyspace.name)) is a virtual keyspace and cannot be recreated with CQL.\nStructure, for reference:\nVIRTUAL KEYSPACE \(identifier(keyspace.name));\n*/"
+            return
+                "/*\nWarning: Keyspace \(identifier(keyspace.name)) is a virtual keyspace and cannot be recreated with CQL.\nStructure, for reference:\nVIRTUAL KEYSPACE \(identifier(keyspace.name));\n*/"
         }
         let replication = keyspace.replication.sorted { $0.key < $1.key }.map { "\(quote($0.key)): \(quote($0.value))" }
-        return "CREATE KEYSPACE \(identifier(keyspace.name)) WITH replication = {\(replication.joined(separator: ", "))}  AND durable_writes = \(keyspace.durableWrites);"
+        return
+            "CREATE KEYSPACE \(identifier(keyspace.name)) WITH replication = {\(replication.joined(separator: ", "))}  AND durable_writes = \(keyspace.durableWrites);"
     }
 
     static func createTable(_ table: CQLTableDefinition) -> String {
@@ -110,21 +138,29 @@ enum CQLDescriber {
             lines.append(line)
         }
         if !simpleKey {
-            let partitionText = partition.count == 1
+            let partitionText =
+                partition.count == 1
                 ? identifier(partition[0].name)
                 : "(" + partition.map { identifier($0.name) }.joined(separator: ", ") + ")"
-            lines.append("    PRIMARY KEY (" + ([partitionText] + clustering.map { identifier($0.name) }).joined(separator: ", ") + ")")
+            lines.append(
+                "    PRIMARY KEY (" + ([partitionText] + clustering.map { identifier($0.name) }).joined(separator: ", ")
+                    + ")"
+            )
         }
         var options = table.options.describeLines()
         if !clustering.isEmpty {
-            let order = clustering.map { "\(identifier($0.name)) \($0.descending ? "DESC" : "ASC")" }.joined(separator: ", ")
+            let order = clustering.map { "\(identifier($0.name)) \($0.descending ? "DESC" : "ASC")" }.joined(
+                separator: ", "
+            )
             options.insert("CLUSTERING ORDER BY (\(order))", at: 0)
         }
-        let prefix = table.isVirtual
+        let prefix =
+            table.isVirtual
             ? "/*\nWarning: Table \(identifier(table.keyspace)).\(identifier(table.name)) is a system table computed by this server and cannot be recreated with CQL.\nStructure, for reference:\n"
             : ""
         let suffix = table.isVirtual ? "\n*/" : ""
-        return prefix + "CREATE TABLE \(identifier(table.keyspace)).\(identifier(table.name)) (\n" + lines.joined(separator: ",\n")
+        return prefix + "CREATE TABLE \(identifier(table.keyspace)).\(identifier(table.name)) (\n"
+            + lines.joined(separator: ",\n")
             + "\n) WITH " + options.joined(separator: "\n    AND ") + ";" + suffix
     }
 
@@ -134,8 +170,12 @@ enum CQLDescriber {
 
     /// A name as CQL must write it: bare when lower-case alphanumeric and not reserved, else double-quoted.
     static func identifier(_ name: String) -> String {
-        let bare = name.utf8.first.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } == true
-            && name.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_") }
+        let bare =
+            name.utf8.first.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } == true
+            && name.utf8.allSatisfy {
+                ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z"))
+                    || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_")
+            }
             && !CQLParser.reserved.contains(name)
         if bare { return name }
         return "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""

@@ -35,29 +35,31 @@ enum CQLSystemRows {
     ) -> [[String: CQLValue]] {
         switch table {
         case .local:
-            return [[
-                "key": text("local"),
-                "bootstrapped": text("COMPLETED"),
-                "broadcast_address": inet(configuration.listenAddress),
-                "broadcast_port": .int(configuration.listenPort),
-                "cluster_name": text(configuration.clusterName),
-                "cql_version": text(configuration.cqlVersion),
-                "data_center": text(configuration.dataCenter),
-                "gossip_generation": .int(0),
-                "host_id": .uuid(catalog.hostID),
-                "listen_address": inet(configuration.listenAddress),
-                "listen_port": .int(configuration.listenPort),
-                "native_protocol_version": text(configuration.nativeProtocolVersion),
-                "partitioner": text(CQLEngineConfiguration.partitioner),
-                "rack": text(configuration.rack),
-                "release_version": text(configuration.releaseVersion),
-                "rpc_address": inet(configuration.rpcAddress),
-                "rpc_port": .int(configuration.rpcPort),
-                "schema_version": .uuid(catalog.schemaVersion),
-                // One node owns the whole ring: a single token.
-                "tokens": .set([text("0")]),
-                "truncated_at": .null,
-            ]]
+            return [
+                [
+                    "key": text("local"),
+                    "bootstrapped": text("COMPLETED"),
+                    "broadcast_address": inet(configuration.listenAddress),
+                    "broadcast_port": .int(configuration.listenPort),
+                    "cluster_name": text(configuration.clusterName),
+                    "cql_version": text(configuration.cqlVersion),
+                    "data_center": text(configuration.dataCenter),
+                    "gossip_generation": .int(0),
+                    "host_id": .uuid(catalog.hostID),
+                    "listen_address": inet(configuration.listenAddress),
+                    "listen_port": .int(configuration.listenPort),
+                    "native_protocol_version": text(configuration.nativeProtocolVersion),
+                    "partitioner": text(CQLEngineConfiguration.partitioner),
+                    "rack": text(configuration.rack),
+                    "release_version": text(configuration.releaseVersion),
+                    "rpc_address": inet(configuration.rpcAddress),
+                    "rpc_port": .int(configuration.rpcPort),
+                    "schema_version": .uuid(catalog.schemaVersion),
+                    // One node owns the whole ring: a single token.
+                    "tokens": .set([text("0")]),
+                    "truncated_at": .null,
+                ]
+            ]
         case .peers, .peersV2, .droppedColumns, .triggers, .views, .indexes, .types, .functions, .aggregates:
             return []
         case .keyspaces:

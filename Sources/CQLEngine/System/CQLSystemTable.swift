@@ -156,8 +156,12 @@ enum CQLSystemTable: String, Sendable, Hashable, CaseIterable {
             return CQLColumnDefinition(name: name, type: type, kind: kind, position: position)
         }
         var columns: [CQLColumnDefinition] = []
-        for (index, declaration) in layout.partition.enumerated() { columns.append(column(declaration, .partitionKey, index)) }
-        for (index, declaration) in layout.clustering.enumerated() { columns.append(column(declaration, .clustering, index)) }
+        for (index, declaration) in layout.partition.enumerated() {
+            columns.append(column(declaration, .partitionKey, index))
+        }
+        for (index, declaration) in layout.clustering.enumerated() {
+            columns.append(column(declaration, .clustering, index))
+        }
         for declaration in layout.regular { columns.append(column(declaration, .regular, -1)) }
         var options = CQLTableOptions()
         options.comment = Self.comments[self] ?? ""

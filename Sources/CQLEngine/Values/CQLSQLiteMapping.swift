@@ -125,7 +125,9 @@ enum CQLSQLiteMapping {
             return .array(try elements.map { (value) throws(CQLEngineError) in try json(value, as: element) })
         case (.map(let pairs), .map(let keyType, let valueType)):
             var array: [JSONValue] = []
-            for (key, item) in pairs { array.append(.array([try json(key, as: keyType), try json(item, as: valueType)])) }
+            for (key, item) in pairs {
+                array.append(.array([try json(key, as: keyType), try json(item, as: valueType)]))
+            }
             return .array(array)
         case (.tuple(let elements), .tuple(let types)):
             var array: [JSONValue] = []
@@ -170,14 +172,21 @@ enum CQLSQLiteMapping {
             var pairs: [(CQLValue, CQLValue)] = []
             for item in items {
                 guard case .array(let pair) = item, pair.count == 2 else { throw corrupt() }
-                pairs.append((try cqlValue(json: pair[0], as: keyType, column: column), try cqlValue(json: pair[1], as: valueType, column: column)))
+                pairs.append(
+                    (
+                        try cqlValue(json: pair[0], as: keyType, column: column),
+                        try cqlValue(json: pair[1], as: valueType, column: column)
+                    )
+                )
             }
             return .map(pairs)
         case .tuple(let types):
             guard case .array(let items) = json else { throw corrupt() }
             var values: [CQLValue] = []
             for (index, elementType) in types.enumerated() {
-                values.append(index < items.count ? try cqlValue(json: items[index], as: elementType, column: column) : .null)
+                values.append(
+                    index < items.count ? try cqlValue(json: items[index], as: elementType, column: column) : .null
+                )
             }
             return .tuple(values)
         case .boolean:

@@ -24,7 +24,9 @@ struct CQLTermEvaluator {
             do {
                 return try CQLValue(decoding: bytes, as: type)
             } catch {
-                throw CQLEngineError.invalid("Invalid BLOB constant for \"\(receiver)\" of type \(type): \(error.message)")
+                throw CQLEngineError.invalid(
+                    "Invalid BLOB constant for \"\(receiver)\" of type \(type): \(error.message)"
+                )
             }
         default:
             break
@@ -32,23 +34,29 @@ struct CQLTermEvaluator {
         switch type {
         case .list(let element):
             guard case .list(let elements) = term else { throw literalError(term, type, receiver) }
-            return .list(try elements.map { (term) throws(CQLEngineError) in
-                try nonNull(try value(term, as: element, receiver: receiver), receiver)
-            })
+            return .list(
+                try elements.map { (term) throws(CQLEngineError) in
+                    try nonNull(try value(term, as: element, receiver: receiver), receiver)
+                }
+            )
         case .set(let element):
             guard case .set(let elements) = term else { throw literalError(term, type, receiver) }
             var values: [CQLValue] = []
-            for term in elements { values.append(try nonNull(try value(term, as: element, receiver: receiver), receiver)) }
+            for term in elements {
+                values.append(try nonNull(try value(term, as: element, receiver: receiver), receiver))
+            }
             return CQLValueOrder.normalizedSet(values)
         case .map(let keyType, let valueType):
             if case .set(let elements) = term, elements.isEmpty { return .map([]) }
             guard case .map(let pairs) = term else { throw literalError(term, type, receiver) }
             var values: [(CQLValue, CQLValue)] = []
             for (key, item) in pairs {
-                values.append((
-                    try nonNull(try value(key, as: keyType, receiver: receiver), receiver),
-                    try value(item, as: valueType, receiver: receiver)
-                ))
+                values.append(
+                    (
+                        try nonNull(try value(key, as: keyType, receiver: receiver), receiver),
+                        try value(item, as: valueType, receiver: receiver)
+                    )
+                )
             }
             return CQLValueOrder.normalizedMap(values)
         case .tuple(let types):
@@ -57,7 +65,9 @@ struct CQLTermEvaluator {
             }
             var values: [CQLValue] = []
             for (index, elementType) in types.enumerated() {
-                values.append(index < elements.count ? try value(elements[index], as: elementType, receiver: receiver) : .null)
+                values.append(
+                    index < elements.count ? try value(elements[index], as: elementType, receiver: receiver) : .null
+                )
             }
             return .tuple(values)
         default:
@@ -74,9 +84,11 @@ struct CQLTermEvaluator {
     private func literalError(_ term: CQLTerm, _ type: CQLType, _ receiver: String) -> CQLEngineError {
         switch term {
         case .string(let text): return .invalid("Invalid STRING constant (\(text)) for \"\(receiver)\" of type \(type)")
-        case .integer(let text): return .invalid("Invalid INTEGER constant (\(text)) for \"\(receiver)\" of type \(type)")
+        case .integer(let text):
+            return .invalid("Invalid INTEGER constant (\(text)) for \"\(receiver)\" of type \(type)")
         case .float(let text): return .invalid("Invalid FLOAT constant (\(text)) for \"\(receiver)\" of type \(type)")
-        case .boolean(let value): return .invalid("Invalid BOOLEAN constant (\(value)) for \"\(receiver)\" of type \(type)")
+        case .boolean(let value):
+            return .invalid("Invalid BOOLEAN constant (\(value)) for \"\(receiver)\" of type \(type)")
         case .uuid(let value): return .invalid("Invalid UUID constant (\(value)) for \"\(receiver)\" of type \(type)")
         case .list: return .invalid("Invalid list literal for \(receiver) of type \(type)")
         case .set: return .invalid("Invalid set literal for \(receiver) of type \(type)")
@@ -97,7 +109,9 @@ struct CQLTermEvaluator {
             }
             return .text(text)
         case (.string(let text), .uuid), (.string(let text), .timeuuid):
-            guard let uuid = CQLUUID(string: text) else { throw CQLEngineError.invalid("Unable to make UUID from '\(text)'") }
+            guard let uuid = CQLUUID(string: text) else {
+                throw CQLEngineError.invalid("Unable to make UUID from '\(text)'")
+            }
             return try coerce(.uuid(uuid), to: type, receiver: receiver)
         case (.uuid(let uuid), .uuid), (.uuid(let uuid), .timeuuid):
             return try coerce(.uuid(uuid), to: type, receiver: receiver)
@@ -176,14 +190,21 @@ struct CQLTermEvaluator {
         case (.null, _), (.unset, _): return value
         case (.uuid(let uuid), .timeuuid):
             guard uuid.version == 1 else {
-                throw CQLEngineError.invalid("Invalid UUID for \(receiver) of type timeuuid: version \(uuid.version), expected 1")
+                throw CQLEngineError.invalid(
+                    "Invalid UUID for \(receiver) of type timeuuid: version \(uuid.version), expected 1"
+                )
             }
             return value
         case (.uuid, .uuid): return value
-        case (.timestamp, .timestamp), (.date, .date), (.text, .text), (.boolean, .boolean), (.blob, .blob): return value
+        case (.timestamp, .timestamp), (.date, .date), (.text, .text), (.boolean, .boolean), (.blob, .blob):
+            return value
         case (.timestamp(let milliseconds), .bigint): return .bigint(milliseconds)
         case (.timestamp(let milliseconds), .date):
-            return .date(Int32(clamping: milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000))
+            return .date(
+                Int32(
+                    clamping: milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
+                )
+            )
         case (.bigint(let nanoseconds), .time): return .bigint(nanoseconds)
         case (.bigint, .bigint), (.bigint, .counter): return value
         case (.text(let text), .ascii):
@@ -192,7 +213,9 @@ struct CQLTermEvaluator {
             }
             return value
         default:
-            throw CQLEngineError.invalid("Type error: cannot assign a value of type \(Self.typeName(value)) to \(receiver) of type \(type)")
+            throw CQLEngineError.invalid(
+                "Type error: cannot assign a value of type \(Self.typeName(value)) to \(receiver) of type \(type)"
+            )
         }
     }
 
@@ -212,16 +235,24 @@ struct CQLTermEvaluator {
     /// CQL's native functions usable as values: `now()`, `uuid()`, `currenttimestamp()`, `currentdate()`,
     /// `currenttime()`, `currenttimeuuid()`, `totimestamp(x)`, `todate(x)`, `tounixtimestamp(x)`, `dateof(x)`,
     /// `unixtimestampof(x)`. Returns the value and its type.
-    func evaluateFunction(_ name: String, _ arguments: [CQLTerm], receiver: String) throws(CQLEngineError) -> (CQLValue, CQLType) {
+    func evaluateFunction(
+        _ name: String,
+        _ arguments: [CQLTerm],
+        receiver: String
+    ) throws(CQLEngineError) -> (CQLValue, CQLType) {
         let name = name.hasPrefix("system.") ? String(name.dropFirst(7)) : name
         func noArguments() throws(CQLEngineError) {
             guard arguments.isEmpty else {
-                throw CQLEngineError.invalid("Invalid number of arguments in call to function system.\(name): 0 required but \(arguments.count) provided")
+                throw CQLEngineError.invalid(
+                    "Invalid number of arguments in call to function system.\(name): 0 required but \(arguments.count) provided"
+                )
             }
         }
         func argument() throws(CQLEngineError) -> CQLValue {
             guard arguments.count == 1 else {
-                throw CQLEngineError.invalid("Invalid number of arguments in call to function system.\(name): 1 required but \(arguments.count) provided")
+                throw CQLEngineError.invalid(
+                    "Invalid number of arguments in call to function system.\(name): 1 required but \(arguments.count) provided"
+                )
             }
             switch arguments[0] {
             case .function(let inner, let innerArguments):
@@ -233,7 +264,9 @@ struct CQLTermEvaluator {
                 if let milliseconds = CQLTextFormats.timestampMilliseconds(text) { return .timestamp(milliseconds) }
                 throw CQLEngineError.invalid("Unable to parse a date/time from '\(text)'")
             case .integer(let text):
-                guard let value = Int64(text) else { throw CQLEngineError.invalid("Invalid INTEGER constant (\(text))") }
+                guard let value = Int64(text) else {
+                    throw CQLEngineError.invalid("Invalid INTEGER constant (\(text))")
+                }
                 return .timestamp(value)
             case .uuid(let uuid):
                 return .uuid(uuid)

@@ -237,7 +237,9 @@ enum CQLTextFormats {
             hours >= 0, minutes >= 0
         else { return nil }
         let secondParts = parts[2].split(separator: ".", omittingEmptySubsequences: false)
-        guard secondParts.count <= 2, let seconds = Int64(secondParts[0]), seconds < 60, seconds >= 0 else { return nil }
+        guard secondParts.count <= 2, let seconds = Int64(secondParts[0]), seconds < 60, seconds >= 0 else {
+            return nil
+        }
         var nanos: Int64 = 0
         if secondParts.count == 2 {
             let digits = secondParts[1]
