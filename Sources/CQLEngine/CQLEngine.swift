@@ -95,7 +95,9 @@ public final class CQLEngine: Sendable {
         let catalog = self.catalog
         let analysis = try CQLBindAnalysis(parsed, keyspace: session.keyspace, catalog: catalog)
         let bound = try Self.bind(values, names: names, analysis: analysis, markerNames: parsed.markers)
-        let fingerprint = CQLPagingState.fingerprint(keyspace: session.keyspace, query: query, values: values)
+        let fingerprint =
+            parsed.statement.pages
+            ? CQLPagingState.fingerprint(keyspace: session.keyspace, query: query, values: values) : []
         let result = try await run(
             parsed.statement,
             bound: bound,
@@ -153,7 +155,9 @@ public final class CQLEngine: Sendable {
         let entry = try preparedEntry(id)
         let analysis = try CQLBindAnalysis(entry.parsed, keyspace: entry.keyspace, catalog: catalog)
         let bound = try Self.bind(values, names: names, analysis: analysis, markerNames: entry.parsed.markers)
-        let fingerprint = CQLPagingState.fingerprint(keyspace: entry.keyspace, query: entry.query, values: values)
+        let fingerprint =
+            entry.parsed.statement.pages
+            ? CQLPagingState.fingerprint(keyspace: entry.keyspace, query: entry.query, values: values) : []
         let result = try await run(
             entry.parsed.statement,
             bound: bound,

@@ -414,15 +414,20 @@ struct CQLWrite: Sendable {
             valueArguments.append(try CQLSQLiteMapping.databaseValue(value, as: column.cqlType))
         }
 
-        if table.isNative {
+        let upsertColumns = keyColumns.map(\.name) + assignments.map(\.0.name)
+        let complete =
+            table.requiredColumns.allSatisfy { upsertColumns.contains($0) }
+            && table.columns.allSatisfy { column in
+                upsertColumns.contains(column.name)
+                    || CQLNativeTables.defaultValue(table: table.name, column: column.name) == nil
+            }
+        if table.isNative && !complete {
             // UPDATE first: the store's NOT NULL columns only matter for rows that do not exist yet.
             let (whereSQL, keyArguments) = try Self.keyPredicate(key, keyColumns)
             if !assignments.isEmpty {
                 let set = assignments.map { "\(CQLSQL.quote($0.0.name)) = ?" }.joined(separator: ", ")
-                try db.execute(
-                    sql: "UPDATE \(table.sqlName) SET \(set) WHERE \(whereSQL)",
-                    arguments: StatementArguments(valueArguments + keyArguments)
-                )
+                try db.cachedStatement(sql: "UPDATE \(table.sqlName) SET \(set) WHERE \(whereSQL)")
+                    .execute(arguments: StatementArguments(valueArguments + keyArguments))
                 if db.changesCount > 0 { return }
             } else if try Bool.fetchOne(
                 db,
@@ -444,11 +449,10 @@ struct CQLWrite: Sendable {
                     values.append(try CQLSQLiteMapping.databaseValue(value, as: column.cqlType))
                 }
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql:
-                    "INSERT INTO \(table.sqlName) (\(columns.map(CQLSQL.quote).joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
-                arguments: StatementArguments(values)
-            )
+                    "INSERT INTO \(table.sqlName) (\(columns.map(CQLSQL.quote).joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+            ).execute(arguments: StatementArguments(values))
             return
         }
         let columns = keyColumns.map(\.name) + assignments.map(\.0.name)
@@ -460,11 +464,10 @@ struct CQLWrite: Sendable {
                 + assignments.map { "\(CQLSQL.quote($0.0.name)) = excluded.\(CQLSQL.quote($0.0.name))" }.joined(
                     separator: ", "
                 )
-        try db.execute(
+        try db.cachedStatement(
             sql:
-                "INSERT INTO \(table.sqlName) (\(columns.map(CQLSQL.quote).joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) ON CONFLICT (\(conflict)) \(update)",
-            arguments: StatementArguments(arguments + valueArguments)
-        )
+                "INSERT INTO \(table.sqlName) (\(columns.map(CQLSQL.quote).joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) ON CONFLICT (\(conflict)) \(update)"
+        ).execute(arguments: StatementArguments(arguments + valueArguments))
     }
 
     private static func isEmptyCollection(_ value: CQLValue) -> Bool {

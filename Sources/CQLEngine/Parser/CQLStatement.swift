@@ -231,3 +231,13 @@ struct CQLParsedStatement: Sendable {
     var statement: CQLStatement
     var markers: [String?]
 }
+
+extension CQLStatement {
+    /// Whether the statement's result can span pages (its paging state needs the query's fingerprint).
+    var pages: Bool {
+        switch self {
+        case .select, .describe: true
+        default: false
+        }
+    }
+}
