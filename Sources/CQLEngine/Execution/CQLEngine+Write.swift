@@ -45,8 +45,18 @@ extension CQLEngine {
     /// Applies the writes in one IMMEDIATE transaction.
     func applyBatch(_ writes: [CQLWrite]) async throws -> CQLEngineResult {
         guard !writes.isEmpty else { return .void }
+        // SQL and arguments are built here, concurrently with other requests; the writer only runs them.
+        let plans = try writes.map { try $0.plan() }
         try await writeTransaction { db in
-            for write in writes { try write.apply(db) }
+            for (write, plan) in zip(writes, plans) {
+                if let plan {
+                    for statement in plan {
+                        try db.cachedStatement(sql: statement.sql).execute(arguments: statement.arguments)
+                    }
+                } else {
+                    try write.apply(db)
+                }
+            }
         }
         return .void
     }

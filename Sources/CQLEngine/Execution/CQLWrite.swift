@@ -383,15 +383,49 @@ struct CQLWrite: Sendable {
         return values
     }
 
-    private func upsert(key: [CQLValue], actions: [(CQLColumnDefinition, Action)], _ db: Database) throws {
+    /// A statement ready to run: SQL and its arguments.
+    struct PlannedStatement: @unchecked Sendable {
+        var sql: String
+        var arguments: StatementArguments
+    }
+
+    /// The statements of this write, computed outside the (serial) writer when they do not depend on the rows
+    /// already stored: upserts that set values (no collection arithmetic) with every column a new native row needs.
+    /// `nil` when the writer must read first (see ``apply(_:)``).
+    func plan() throws -> [PlannedStatement]? {
+        guard !isConditional, case .upsert(let keys, let actions) = kind,
+            !actions.contains(where: { $0.1.needsCurrentValue })
+        else { return nil }
+        var planned: [PlannedStatement] = []
+        for key in keys {
+            let prepared = try prepareUpsert(key: key, actions: actions, current: nil)
+            guard let statement = prepared.singleStatement else { return nil }
+            planned.append(statement)
+        }
+        return planned
+    }
+
+    /// An upsert's values and, when one statement can do it, that statement.
+    private struct PreparedUpsert {
+        var assignments: [(CQLColumnDefinition, CQLValue)]
+        var keyArguments: [DatabaseValue]
+        var valueArguments: [DatabaseValue]
+        var singleStatement: PlannedStatement?
+    }
+
+    private func prepareUpsert(
+        key: [CQLValue],
+        actions: [(CQLColumnDefinition, Action)],
+        current: [CQLValue]?
+    ) throws -> PreparedUpsert {
         let table = self.table
         let keyColumns = table.primaryKey
-        var current: [CQLValue]?
-        if actions.contains(where: { $0.1.needsCurrentValue }) { current = try currentRow(key, db) }
         var assignments: [(CQLColumnDefinition, CQLValue)] = []
         for (column, action) in actions {
-            let index = table.columns.firstIndex { $0.name == column.name }!
-            let previous = current?[index] ?? .null
+            var previous = CQLValue.null
+            if let current, let index = table.columns.firstIndex(where: { $0.name == column.name }) {
+                previous = current[index]
+            }
             var value = try Self.combine(previous, action, column: column)
             if column.type.isMultiCell, Self.isEmptyCollection(value) { value = .null }
             if value.isNull, table.requiredColumns.contains(column.name) {
@@ -405,69 +439,88 @@ struct CQLWrite: Sendable {
                 assignments.append((column, value))
             }
         }
-        var arguments: [DatabaseValue] = []
+        var keyArguments: [DatabaseValue] = []
         for (column, value) in zip(keyColumns, key) {
-            arguments.append(try CQLSQLiteMapping.databaseValue(value, as: column.cqlType))
+            keyArguments.append(try CQLSQLiteMapping.databaseValue(value, as: column.cqlType))
         }
         var valueArguments: [DatabaseValue] = []
         for (column, value) in assignments {
             valueArguments.append(try CQLSQLiteMapping.databaseValue(value, as: column.cqlType))
         }
-
-        let upsertColumns = keyColumns.map(\.name) + assignments.map(\.0.name)
+        let columns = keyColumns.map(\.name) + assignments.map(\.0.name)
         let complete =
-            table.requiredColumns.allSatisfy { upsertColumns.contains($0) }
+            table.requiredColumns.allSatisfy { columns.contains($0) }
             && table.columns.allSatisfy { column in
-                upsertColumns.contains(column.name)
+                columns.contains(column.name)
                     || CQLNativeTables.defaultValue(table: table.name, column: column.name) == nil
             }
-        if table.isNative && !complete {
-            // UPDATE first: the store's NOT NULL columns only matter for rows that do not exist yet.
-            let (whereSQL, keyArguments) = try Self.keyPredicate(key, keyColumns)
-            if !assignments.isEmpty {
-                let set = assignments.map { "\(CQLSQL.quote($0.0.name)) = ?" }.joined(separator: ", ")
-                try db.cachedStatement(sql: "UPDATE \(table.sqlName) SET \(set) WHERE \(whereSQL)")
-                    .execute(arguments: StatementArguments(valueArguments + keyArguments))
-                if db.changesCount > 0 { return }
-            } else if try Bool.fetchOne(
-                db,
-                sql: "SELECT 1 FROM \(table.sqlName) WHERE \(whereSQL)",
-                arguments: StatementArguments(keyArguments)
-            ) == true {
-                return
-            }
-            var columns = keyColumns.map(\.name) + assignments.map(\.0.name)
-            var values = arguments + valueArguments
-            for required in table.requiredColumns where !columns.contains(required) {
-                throw CQLEngineError.invalid(
-                    "Missing mandatory column \(required): \(table.keyspace).\(table.name) stores it NOT NULL, so an INSERT of a new row must give it"
-                )
-            }
-            for column in table.columns where !columns.contains(column.name) {
-                if let value = CQLNativeTables.defaultValue(table: table.name, column: column.name) {
-                    columns.append(column.name)
-                    values.append(try CQLSQLiteMapping.databaseValue(value, as: column.cqlType))
-                }
-            }
-            try db.cachedStatement(
+        var single: PlannedStatement?
+        if !table.isNative || complete {
+            // INSERT … ON CONFLICT DO UPDATE: an upsert of the given columns in one statement.
+            let conflict = keyColumns.map { CQLSQL.quote($0.name) }.joined(separator: ", ")
+            let update =
+                assignments.isEmpty
+                ? "DO NOTHING"
+                : "DO UPDATE SET "
+                    + assignments.map { "\(CQLSQL.quote($0.0.name)) = excluded.\(CQLSQL.quote($0.0.name))" }
+                    .joined(separator: ", ")
+            single = PlannedStatement(
                 sql:
-                    "INSERT INTO \(table.sqlName) (\(columns.map(CQLSQL.quote).joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
-            ).execute(arguments: StatementArguments(values))
+                    "INSERT INTO \(table.sqlName) (\(columns.map(CQLSQL.quote).joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) ON CONFLICT (\(conflict)) \(update)",
+                arguments: StatementArguments(keyArguments + valueArguments)
+            )
+        }
+        return PreparedUpsert(
+            assignments: assignments,
+            keyArguments: keyArguments,
+            valueArguments: valueArguments,
+            singleStatement: single
+        )
+    }
+
+    private func upsert(key: [CQLValue], actions: [(CQLColumnDefinition, Action)], _ db: Database) throws {
+        let table = self.table
+        let keyColumns = table.primaryKey
+        var current: [CQLValue]?
+        if actions.contains(where: { $0.1.needsCurrentValue }) { current = try currentRow(key, db) }
+        let prepared = try prepareUpsert(key: key, actions: actions, current: current)
+        if let statement = prepared.singleStatement {
+            try db.cachedStatement(sql: statement.sql).execute(arguments: statement.arguments)
             return
         }
-        let columns = keyColumns.map(\.name) + assignments.map(\.0.name)
-        let conflict = keyColumns.map { CQLSQL.quote($0.name) }.joined(separator: ", ")
-        let update =
-            assignments.isEmpty
-            ? "DO NOTHING"
-            : "DO UPDATE SET "
-                + assignments.map { "\(CQLSQL.quote($0.0.name)) = excluded.\(CQLSQL.quote($0.0.name))" }.joined(
-                    separator: ", "
-                )
+        // A native table and a row missing some of the columns the store keeps NOT NULL: UPDATE first (they only
+        // matter for rows that do not exist yet), then INSERT with the defaults.
+        let assignments = prepared.assignments
+        let (whereSQL, keyArguments) = try Self.keyPredicate(key, keyColumns)
+        if !assignments.isEmpty {
+            let set = assignments.map { "\(CQLSQL.quote($0.0.name)) = ?" }.joined(separator: ", ")
+            try db.cachedStatement(sql: "UPDATE \(table.sqlName) SET \(set) WHERE \(whereSQL)")
+                .execute(arguments: StatementArguments(prepared.valueArguments + keyArguments))
+            if db.changesCount > 0 { return }
+        } else if try Bool.fetchOne(
+            db,
+            sql: "SELECT 1 FROM \(table.sqlName) WHERE \(whereSQL)",
+            arguments: StatementArguments(keyArguments)
+        ) == true {
+            return
+        }
+        var columns = keyColumns.map(\.name) + assignments.map(\.0.name)
+        var values = prepared.keyArguments + prepared.valueArguments
+        for required in table.requiredColumns where !columns.contains(required) {
+            throw CQLEngineError.invalid(
+                "Missing mandatory column \(required): \(table.keyspace).\(table.name) stores it NOT NULL, so an INSERT of a new row must give it"
+            )
+        }
+        for column in table.columns where !columns.contains(column.name) {
+            if let value = CQLNativeTables.defaultValue(table: table.name, column: column.name) {
+                columns.append(column.name)
+                values.append(try CQLSQLiteMapping.databaseValue(value, as: column.cqlType))
+            }
+        }
         try db.cachedStatement(
             sql:
-                "INSERT INTO \(table.sqlName) (\(columns.map(CQLSQL.quote).joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) ON CONFLICT (\(conflict)) \(update)"
-        ).execute(arguments: StatementArguments(arguments + valueArguments))
+                "INSERT INTO \(table.sqlName) (\(columns.map(CQLSQL.quote).joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+        ).execute(arguments: StatementArguments(values))
     }
 
     private static func isEmptyCollection(_ value: CQLValue) -> Bool {
