@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,6 +55,18 @@ let package = Package(
         .target(
             name: "CQLWire",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // CQL native protocol v4 client on SwiftNIO: connection pool over contact points, multiplexed streams,
+        // prepared statements, paging, retries, authentication, TLS. For real Apache Cassandra clusters.
+        .target(
+            name: "CQLClient",
+            dependencies: [
+                "CQLWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The embedded, segmented, on-disk log storing Kafka v2 record batches.
         .target(
@@ -174,6 +187,15 @@ let package = Package(
         .testTarget(
             name: "CQLWireTests",
             dependencies: ["CQLWire", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "CQLClientTests",
+            dependencies: [
+                "CQLClient", "CQLWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "KafkaBrokerTests",
