@@ -68,6 +68,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The Store port on Apache Cassandra, through CQLClient.
+        .target(
+            name: "CassandraStore",
+            dependencies: [
+                "UserStreamCore",
+                "CQLClient",
+                "CQLWire",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The embedded, segmented, on-disk log storing Kafka v2 record batches.
         .target(
             name: "EmbeddedLog",
@@ -142,6 +152,7 @@ let package = Package(
                 "KafkaLog",
                 "RandomUser",
                 "Store",
+                "CassandraStore",
                 "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -194,6 +205,13 @@ let package = Package(
                 "CQLClient", "CQLWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "CassandraStoreTests",
+            dependencies: [
+                "CassandraStore", "CQLClient", "UserStreamCore", "UserStreamTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
