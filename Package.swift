@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -78,6 +79,28 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["README.md"]
+        ),
+        // CQL native protocol v4 client on SwiftNIO: connection pool over contact points, multiplexed streams,
+        // prepared statements, paging, retries, authentication, TLS. For real Apache Cassandra clusters.
+        .target(
+            name: "CQLClient",
+            dependencies: [
+                "CQLWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The Store port on Apache Cassandra, through CQLClient.
+        .target(
+            name: "CassandraStore",
+            dependencies: [
+                "UserStreamCore",
+                "CQLClient",
+                "CQLWire",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The embedded, segmented, on-disk log storing Kafka v2 record batches.
         .target(
@@ -155,6 +178,7 @@ let package = Package(
                 "CQLServer",
                 "RandomUser",
                 "Store",
+                "CassandraStore",
                 "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -220,6 +244,22 @@ let package = Package(
             dependencies: [
                 "CQLEngine", "CQLWire", "Store", "UserStreamCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "CQLClientTests",
+            dependencies: [
+                "CQLClient", "CQLWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "CassandraStoreTests",
+            dependencies: [
+                "CassandraStore", "CQLClient", "UserStreamCore", "UserStreamTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

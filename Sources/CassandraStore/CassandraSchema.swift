@@ -1,0 +1,64 @@
+/// The store's CQL schema.
+///
+/// The four tables the embedded store also has use exactly the embedded store's definitions as CQL (our own CQL
+/// server maps them onto its SQLite tables). The others are this store's own, plain portable CQL (text, int,
+/// bigint; no collections, counters or table options):
+/// - `batch_commits`: the batch journal — per batch id and attempt, its state and its planned counter changes;
+/// - `user_count_deltas`, `run_stat_deltas`: each attempt's contribution to `user_counts` and `run_stats`, which
+///   those tables hold the sums of;
+/// - `job_runs`: the ingestor's job runs (the embedded store keeps them in its main file, with the same columns).
+enum CassandraSchema {
+    static func createKeyspace(_ keyspace: String, replication: CassandraStoreConfiguration.Replication) -> String {
+        "CREATE KEYSPACE IF NOT EXISTS \(keyspace) WITH replication = \(replication.cql)"
+    }
+
+    static func tables(_ keyspace: String) -> [String] {
+        [
+            """
+            CREATE TABLE IF NOT EXISTS \(keyspace).created_users (id uuid PRIMARY KEY, first_name text, \
+            last_name text, gender text, address text, post_code text, email text, username text, dob text, \
+            registered_date text, phone text, picture text, nat text, country text, city text, state text, age int, \
+            latitude double, longitude double, cell text, ingested_at text)
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS \(keyspace).user_counts (minute bigint, dimension text, value text, \
+            count bigint, PRIMARY KEY ((minute), dimension, value))
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS \(keyspace).consumer_offsets (group_id text, topic text, partition int, \
+            next_offset bigint, batch_id text, committed_at text, PRIMARY KEY ((group_id), topic, partition))
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS \(keyspace).run_stats (run_id text PRIMARY KEY, stored bigint, \
+            duplicates bigint, dead_lettered bigint)
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS \(keyspace).batch_commits (batch_id text, attempt int, state text, \
+            now_ms bigint, inserted bigint, duplicates bigint, count_deltas text, run_deltas text, updated_at text, \
+            PRIMARY KEY ((batch_id), attempt))
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS \(keyspace).user_count_deltas (minute bigint, dimension text, value text, \
+            batch_id text, attempt int, delta bigint, PRIMARY KEY ((minute), dimension, value, batch_id, attempt))
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS \(keyspace).run_stat_deltas (run_id text, batch_id text, attempt int, \
+            stored bigint, duplicates bigint, dead_lettered bigint, PRIMARY KEY ((run_id), batch_id, attempt))
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS \(keyspace).job_runs (run_id text PRIMARY KEY, job text, "trigger" text, \
+            source text, started_at text, ended_at text, state text, requests bigint, users_fetched bigint, \
+            produced bigint, dead_lettered bigint, errors text, message text)
+            """,
+        ]
+    }
+
+    /// Whether `name` is a plain identifier (letters, digits, underscores; not starting with a digit).
+    static func isValidIdentifier(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
+        else { return false }
+        return name.unicodeScalars.allSatisfy {
+            $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0)
+        }
+    }
+}
