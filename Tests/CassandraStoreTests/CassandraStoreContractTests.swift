@@ -5,26 +5,14 @@ import Logging
 import Testing
 import UserStreamTestSupport
 
-/// The contact point of the Cassandra (or CQL server) the contract runs against: `USERSTREAM_TEST_CASSANDRA`
-/// (`host[:port]`); `nil` skips the suite. The checks drop and recreate the `spark_streams` keyspace there.
-func cqlTestContactPoint() -> CQLEndpoint? {
-    guard let text = ProcessInfo.processInfo.environment["USERSTREAM_TEST_CASSANDRA"], !text.isEmpty else {
-        return nil
-    }
-    return CQLEndpoint(parsing: text)
-}
-
 let quietLogger: Logger = {
     var logger = Logger(label: "userstream.store.cassandra.tests")
     logger.logLevel = .warning
     return logger
 }()
 
-@Suite(
-    "CassandraStore passes the UserStore contract",
-    .serialized,
-    .enabled(if: cqlTestContactPoint() != nil, "set USERSTREAM_TEST_CASSANDRA=host[:port] to run")
-)
+/// The contract against our own CQL server (`userstream store`, in process) over loopback, a fresh store per check.
+@Suite("CassandraStore passes the UserStore contract on our CQL server", .serialized)
 struct CassandraStoreContractTests {
     static func configuration(_ contactPoint: CQLEndpoint) -> CassandraStoreConfiguration {
         CassandraStoreConfiguration(
@@ -36,11 +24,9 @@ struct CassandraStoreContractTests {
 
     @Test(arguments: StoreContract.checks)
     func contract(_ check: StoreContractCheck) async throws {
-        let contactPoint = try #require(cqlTestContactPoint())
-        // Fresh, empty storage for each check.
-        let client = try CQLClient(configuration: CQLClientConfiguration(contactPoints: [contactPoint]))
-        try await client.query("DROP KEYSPACE IF EXISTS spark_streams", idempotent: true)
-        try await client.close()
+        let server = try await TestCQLServer()
+        defer { Task { await server.stop() } }
+        let contactPoint = try #require(CQLEndpoint(parsing: server.contactPoint))
         let configuration = Self.configuration(contactPoint)
         try await check.run {
             try await CassandraStore.open(configuration: configuration, logger: quietLogger)
