@@ -185,6 +185,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Benchmark: concurrent prepared inserts through our CQL client (`make bench-cql`).
+        .executableTarget(
+            name: "cql-bench",
+            dependencies: ["CQLClient", "CQLWire"],
+            path: "bench/CQLBench"
+        ),
         // Test support: local randomuser-compatible server with fault injection, contract suites, temp dirs.
         .target(
             name: "UserStreamTestSupport",
