@@ -143,6 +143,11 @@ enum CQLNativeTables {
     }
 
     /// Columns the engine fills in on INSERT when left out (the store keeps them NOT NULL).
+    /// Whether ``defaultValue(table:column:)`` gives the column a value (without computing it).
+    static func hasDefault(table: String, column: String) -> Bool {
+        table == "created_users" && column == "ingested_at"
+    }
+
     static func defaultValue(table: String, column: String) -> CQLValue? {
         if table == "created_users" && column == "ingested_at" {
             return .text(CQLTextFormats.timestampText(CQLTextFormats.nowMilliseconds()))

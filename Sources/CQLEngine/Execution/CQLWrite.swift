@@ -1,3 +1,4 @@
+import Synchronization
 import CQLWire
 import GRDB
 
@@ -448,25 +449,10 @@ struct CQLWrite: Sendable {
             valueArguments.append(try CQLSQLiteMapping.databaseValue(value, as: column.cqlType))
         }
         let columns = keyColumns.map(\.name) + assignments.map(\.0.name)
-        let complete =
-            table.requiredColumns.allSatisfy { columns.contains($0) }
-            && table.columns.allSatisfy { column in
-                columns.contains(column.name)
-                    || CQLNativeTables.defaultValue(table: table.name, column: column.name) == nil
-            }
         var single: PlannedStatement?
-        if !table.isNative || complete {
-            // INSERT … ON CONFLICT DO UPDATE: an upsert of the given columns in one statement.
-            let conflict = keyColumns.map { CQLSQL.quote($0.name) }.joined(separator: ", ")
-            let update =
-                assignments.isEmpty
-                ? "DO NOTHING"
-                : "DO UPDATE SET "
-                    + assignments.map { "\(CQLSQL.quote($0.0.name)) = excluded.\(CQLSQL.quote($0.0.name))" }
-                    .joined(separator: ", ")
+        if !table.isNative || Self.isComplete(table, columns: columns) {
             single = PlannedStatement(
-                sql:
-                    "INSERT INTO \(table.sqlName) (\(columns.map(CQLSQL.quote).joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) ON CONFLICT (\(conflict)) \(update)",
+                sql: Self.upsertSQL(table, keyColumns: keyColumns, columns: columns, updated: assignments.map(\.0.name)),
                 arguments: StatementArguments(keyArguments + valueArguments)
             )
         }
@@ -476,6 +462,47 @@ struct CQLWrite: Sendable {
             valueArguments: valueArguments,
             singleStatement: single
         )
+    }
+
+    /// Whether a new row with these columns satisfies the store's NOT NULL columns and needs no defaults.
+    private static func isComplete(_ table: CQLTableDefinition, columns: [String]) -> Bool {
+        let given = Set(columns)
+        return table.requiredColumns.allSatisfy { given.contains($0) }
+            && table.columns.allSatisfy { column in
+                given.contains(column.name) || !CQLNativeTables.hasDefault(table: table.name, column: column.name)
+            }
+    }
+
+    private struct UpsertShape: Hashable {
+        var table: String
+        var columns: [String]
+        var updated: [String]
+    }
+
+    /// Upsert SQL by table and columns: prepared statements run the same shape again and again.
+    private static let upsertSQLCache = Mutex<[UpsertShape: String]>([:])
+
+    /// `INSERT … ON CONFLICT (key) DO UPDATE SET` the given columns: an upsert in one statement.
+    private static func upsertSQL(
+        _ table: CQLTableDefinition,
+        keyColumns: [CQLColumnDefinition],
+        columns: [String],
+        updated: [String]
+    ) -> String {
+        let shape = UpsertShape(table: table.sqlName, columns: columns, updated: updated)
+        if let sql = upsertSQLCache.withLock({ $0[shape] }) { return sql }
+        let conflict = keyColumns.map { CQLSQL.quote($0.name) }.joined(separator: ", ")
+        let update =
+            updated.isEmpty
+            ? "DO NOTHING"
+            : "DO UPDATE SET " + updated.map { "\(CQLSQL.quote($0)) = excluded.\(CQLSQL.quote($0))" }.joined(separator: ", ")
+        let sql =
+            "INSERT INTO \(table.sqlName) (\(columns.map(CQLSQL.quote).joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) ON CONFLICT (\(conflict)) \(update)"
+        upsertSQLCache.withLock { cache in
+            if cache.count > 1_000 { cache.removeAll() }
+            cache[shape] = sql
+        }
+        return sql
     }
 
     private func upsert(key: [CQLValue], actions: [(CQLColumnDefinition, Action)], _ db: Database) throws {
