@@ -179,6 +179,8 @@ let package = Package(
                 "RandomUser",
                 "Store",
                 "CassandraStore",
+                "CQLClient",
+                "CQLWire",
                 "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -174,6 +174,13 @@ public final class CassandraStore: UserStore, CommitBackend {
         for user in batch.users where CQLUUID(string: user.record.id) == nil {
             throw CassandraStoreError(.invalidUser, "user id '\(user.record.id)' is not a UUID")
         }
+        var batch = batch
+        if batch.batchID.isEmpty {
+            // Without an id a batch cannot be recognised on replay; a unique one at least keeps it from resuming
+            // another id-less batch's journal entry.
+            batch.batchID = "unnamed/" + UUID().uuidString.lowercased()
+            logger.warning("store.batch_without_id")
+        }
         let result = try await committer.commit(batch, nowMilliseconds: Timestamp.nowMilliseconds())
         logger.debug(
             "store.committed",

@@ -34,6 +34,25 @@ struct CLITests {
         #expect(source.stderr.contains("--source must be randomuser, synthetic or replay:PATH"))
     }
 
+    @Test("--cassandra selects the Cassandra store: bad values and an unreachable cluster are clear errors")
+    func cassandraOptions() async throws {
+        let bad = try await CLI.run(["process", "--until-idle", "--cassandra", "cass-1:x"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("--cassandra: 'cass-1:x' is not host[:port]"))
+        let lonely = try await CLI.run(["process", "--until-idle"], environment: ["USERSTREAM_CASSANDRA_USER": "u"])
+        #expect(lonely.stderr.contains("--cassandra-user and --cassandra-password go together"))
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // Port 1 on loopback: nothing listens, the connection is refused at once.
+        let unreachable = try await CLI.run(
+            ["process", "--until-idle", "--data-dir", directory.path + "/data"],
+            environment: ["USERSTREAM_CASSANDRA": "127.0.0.1:1"]
+        )
+        #expect(unreachable.status != 0)
+        #expect(unreachable.stderr.contains("no_host_available"), "\(unreachable.stderr)")
+        #expect(unreachable.stderr.contains("127.0.0.1:1"))
+    }
+
     @Test("ingest, then process, then query and runs on the same data dir")
     func ingestProcessQuery() async throws {
         let directory = try TemporaryDirectory()

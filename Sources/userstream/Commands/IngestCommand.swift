@@ -16,6 +16,7 @@ struct IngestCommand: AsyncParsableCommand {
     @OptionGroup var sourceOptions: SourceOptions
     @OptionGroup var logOptions: LogOptions
     @OptionGroup var kafka: KafkaClientOptions
+    @OptionGroup var cassandra: CassandraOptions
 
     @Option(
         name: .customLong("duration"),
@@ -47,7 +48,13 @@ struct IngestCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = data.makeLogger()
         let result = Mutex<JobRun?>(nil)
-        try await Components.withEngines(data, logOptions, kafka: kafka, logger: logger) { engines in
+        try await Components.withEngines(
+            data,
+            logOptions,
+            kafka: kafka,
+            cassandra: cassandra,
+            logger: logger
+        ) { engines in
             let runDuration: Duration? =
                 duration.flatMap { DurationText.parse($0) } ?? (count == nil ? .seconds(60) : nil)
             let ingestor = Ingestor(

@@ -11,7 +11,9 @@ struct ProcessCommand: AsyncParsableCommand {
         abstract: "Consume users_created into spark_streams.created_users.",
         discussion: """
             Rows, aggregates and consumer offsets of each batch commit in one SQLite transaction, so a crash at \
-            any point neither loses nor doubles a user. Invalid records go to users_created.dlq with the reason.
+            any point neither loses nor doubles a user. With --cassandra, each batch is a journaled sequence of \
+            idempotent writes, offsets last, with the same guarantee. Invalid records go to users_created.dlq with \
+            the reason.
             """
     )
 
@@ -19,6 +21,7 @@ struct ProcessCommand: AsyncParsableCommand {
     @OptionGroup var logOptions: LogOptions
     @OptionGroup var processOptions: ProcessOptions
     @OptionGroup var kafka: KafkaClientOptions
+    @OptionGroup var cassandra: CassandraOptions
 
     @Flag(help: "Exit once every partition is consumed to its end. (env: USERSTREAM_UNTIL_IDLE)")
     var untilIdle: Bool = Env.bool("UNTIL_IDLE", false)
@@ -26,7 +29,13 @@ struct ProcessCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = data.makeLogger()
         let totals = Mutex<Processor.Totals?>(nil)
-        try await Components.withEngines(data, logOptions, kafka: kafka, logger: logger) { engines in
+        try await Components.withEngines(
+            data,
+            logOptions,
+            kafka: kafka,
+            cassandra: cassandra,
+            logger: logger
+        ) { engines in
             let processor = Processor(
                 log: engines.log,
                 store: engines.store,

@@ -25,6 +25,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var processOptions: ProcessOptions
     @OptionGroup var brokerOptions: KafkaBrokerOptions
     @OptionGroup var kafka: KafkaClientOptions
+    @OptionGroup var cassandra: CassandraOptions
 
     @Option(help: "Serve the embedded log to Kafka clients on this port; 0 turns it off. (env: USERSTREAM_KAFKA_PORT)")
     var kafkaPort: Int = Env.int("KAFKA_PORT", 9092)
@@ -57,7 +58,13 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = data.makeLogger()
-        try await Components.withEngines(data, logOptions, kafka: kafka, logger: logger) { engines in
+        try await Components.withEngines(
+            data,
+            logOptions,
+            kafka: kafka,
+            cassandra: cassandra,
+            logger: logger
+        ) { engines in
             let log = engines.log
             let store = engines.store
             let ingestor = Ingestor(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CassandraStore
 import EmbeddedLog
 import KafkaLog
 import Foundation
@@ -78,15 +79,17 @@ extension Components {
         let log: any Log
         /// The embedded log when it is the log in use (for the broker and retention), else `nil`.
         let embedded: EmbeddedLog?
-        let store: SQLiteStore
+        /// The embedded store, or a `CassandraStore` with `--cassandra`.
+        let store: any UserStore
     }
 
-    /// Opens the log (embedded, or Kafka with `--kafka`) and the store, runs `body` with them, and closes both
-    /// whatever happens.
+    /// Opens the log (embedded, or Kafka with `--kafka`) and the store (embedded, or Cassandra with `--cassandra`),
+    /// runs `body` with them, and closes both whatever happens.
     static func withEngines<T: Sendable>(
         _ data: DataOptions,
         _ logOptions: LogOptions,
         kafka: KafkaClientOptions? = nil,
+        cassandra: CassandraOptions? = nil,
         logger: Logger,
         _ body: (Engines) async throws -> T
     ) async throws -> T {
@@ -101,9 +104,20 @@ extension Components {
             log = opened
             embedded = opened
         }
-        let store: SQLiteStore
+        let store: any UserStore
         do {
-            store = try openStore(data, logger: logger)
+            if let configuration = cassandra?.configuration() {
+                logger.info(
+                    "cassandra.connecting",
+                    metadata: [
+                        "cql.contact_points": "\(configuration.client.contactPoints.map(\.description))",
+                        "cql.keyspace": "\(configuration.keyspace)",
+                    ]
+                )
+                store = try await CassandraStore.open(configuration: configuration, logger: logger)
+            } else {
+                store = try openStore(data, logger: logger)
+            }
         } catch {
             try? await log.close()
             throw error
