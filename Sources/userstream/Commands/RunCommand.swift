@@ -5,6 +5,7 @@ import KafkaBroker
 import Logging
 import Pipeline
 import ServiceLifecycle
+import Store
 import UserStreamCore
 
 struct RunCommand: AsyncParsableCommand {
@@ -113,9 +114,10 @@ struct RunCommand: AsyncParsableCommand {
                 try await broker.bind()
                 services.append(.init(service: broker))
             }
-            // The embedded store is served to CQL clients (cqlsh, drivers) on --cql-port.
-            if cqlPort != 0 {
-                let engine = try CQLEngine(store: store, configuration: CQLEngineConfiguration(), logger: logger)
+            // The embedded store is served to CQL clients (cqlsh, drivers) on --cql-port, unless a Cassandra cluster
+            // is the store (--cassandra).
+            if cqlPort != 0, let sqlite = store as? SQLiteStore {
+                let engine = try CQLEngine(store: sqlite, configuration: CQLEngineConfiguration(), logger: logger)
                 let server = CQLServer(
                     engine: engine,
                     configuration: cqlOptions.configuration(host: cqlHost, port: cqlPort),
