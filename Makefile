@@ -12,7 +12,7 @@ PY_TEST := confluent-kafka==2.16.1 kafka-python==3.0.12 cassandra-driver==3.30.1
 PYTHON ?= python3
 ARGS ?=
 
-.PHONY: all deps apt-install test-deps build release run test bench bench-kafka clean
+.PHONY: all deps apt-install test-deps build release run test bench bench-kafka bench-cql clean
 
 all: release
 
@@ -62,6 +62,11 @@ bench: release
 bench-kafka: release test-deps
 	cc -O2 -o .build/rdkafka_bench bench/rdkafka_bench.c -lrdkafka
 	$(VENV)/bin/python bench/kafka_bench.py --userstream ./.build/release/userstream $(ARGS)
+
+## The CQL benchmark: concurrent prepared inserts through cassandra-driver and through our client, release build.
+bench-cql: release test-deps
+	$(SWIFT) build -c release --product cql-bench
+	$(VENV)/bin/python bench/cql_bench.py --userstream ./.build/release/userstream $(ARGS)
 
 clean:
 	rm -rf .build $(VENV)

@@ -22,6 +22,7 @@ parser.add_argument("--rows", type=int, default=100_000)
 parser.add_argument("--concurrency", type=int, default=128)
 parser.add_argument("--host", help="an already running server (host:port) instead of starting one")
 parser.add_argument("--batch", type=int, default=50, help="rows per unlogged batch in the second measurement")
+parser.add_argument("--cql-bench", default=".build/release/cql-bench", help="our client's benchmark (bench/CQLBench)")
 args = parser.parse_args()
 
 
@@ -96,6 +97,16 @@ try:
     assert count >= 2 * args.rows, count
     print(f"  read back (paged SELECT): {count / elapsed:12,.0f} rows/s  ({elapsed:.2f} s)")
     cluster.shutdown()
+
+    # The same through our own client (CQLClient), into the same server.
+    out = subprocess.run([args.cql_bench, f"{host}:{port}", str(args.rows), str(args.concurrency), str(args.batch)],
+                         check=True, capture_output=True, text=True).stdout.split("\n")
+    print(f"\n{args.rows:,} prepared INSERTs, concurrency {args.concurrency}, our CQLClient")
+    for line in out:
+        if line:
+            label, _, seconds, rate = line.split()
+            name = "insert" if label == "single" else f"insert in unlogged batches of {args.batch}"
+            print(f"  {name}: {int(rate):12,d} rows/s  ({float(seconds):.2f} s)")
 finally:
     if server:
         server.terminate()
