@@ -16,7 +16,11 @@ let quietLogger: Logger = {
 struct CassandraStoreContractTests {
     static func configuration(_ contactPoint: CQLEndpoint) -> CassandraStoreConfiguration {
         CassandraStoreConfiguration(
-            client: CQLClientConfiguration(contactPoints: [contactPoint], requestTimeout: .seconds(30)),
+            client: CQLClientConfiguration(
+                contactPoints: [contactPoint],
+                requestTimeout: .seconds(30),
+                connectTimeout: .seconds(30)
+            ),
             // The checks' queries name spark_streams.
             keyspace: "spark_streams"
         )
