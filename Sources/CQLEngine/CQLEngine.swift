@@ -30,6 +30,15 @@ public final class CQLEngine: Sendable {
         var keyspace: String?
         var parsed: CQLParsedStatement
         var statement: CQLPreparedStatement
+        /// The binding analysis, valid while the catalog has this schema version (DDL changes it).
+        var analysis: CQLBindAnalysis
+        var schemaVersion: CQLUUID
+    }
+
+    /// The prepared statement's binding analysis: cached with the entry, redone only after a schema change.
+    func analysis(of entry: PreparedEntry, catalog: CQLCatalog) throws(CQLEngineError) -> CQLBindAnalysis {
+        if entry.schemaVersion == catalog.schemaVersion { return entry.analysis }
+        return try CQLBindAnalysis(entry.parsed, keyspace: entry.keyspace, catalog: catalog)
     }
 
     struct PreparedCache: Sendable {
@@ -115,6 +124,7 @@ public final class CQLEngine: Sendable {
     /// resolve against the session's keyspace now, as in Cassandra.
     public func prepare(_ query: String, session: CQLSession) throws -> CQLPreparedStatement {
         let parsed = try CQLParser.parse(query)
+        let catalog = self.catalog
         let analysis = try CQLBindAnalysis(parsed, keyspace: session.keyspace, catalog: catalog)
         let id = Self.preparedID(query: query, keyspace: session.keyspace)
         let statement = CQLPreparedStatement(
@@ -123,7 +133,14 @@ public final class CQLEngine: Sendable {
             partitionKeyIndexes: analysis.partitionKeyIndexes,
             resultColumns: analysis.resultColumns
         )
-        let entry = PreparedEntry(query: query, keyspace: session.keyspace, parsed: parsed, statement: statement)
+        let entry = PreparedEntry(
+            query: query,
+            keyspace: session.keyspace,
+            parsed: parsed,
+            statement: statement,
+            analysis: analysis,
+            schemaVersion: catalog.schemaVersion
+        )
         let limit = max(1, configuration.maxPreparedStatements)
         preparedState.withLock { cache in
             if cache.entries.updateValue(entry, forKey: id) == nil { cache.order.append(id) }
@@ -153,7 +170,7 @@ public final class CQLEngine: Sendable {
         options: CQLExecutionOptions = CQLExecutionOptions()
     ) async throws -> CQLEngineResult {
         let entry = try preparedEntry(id)
-        let analysis = try CQLBindAnalysis(entry.parsed, keyspace: entry.keyspace, catalog: catalog)
+        let analysis = try self.analysis(of: entry, catalog: catalog)
         let bound = try Self.bind(values, names: names, analysis: analysis, markerNames: entry.parsed.markers)
         let fingerprint =
             entry.parsed.statement.pages
@@ -184,18 +201,20 @@ public final class CQLEngine: Sendable {
             let parsed: CQLParsedStatement
             let keyspace: String?
             let values: [CQLBoundValue]
+            let analysis: CQLBindAnalysis
             switch statement {
             case .query(let query, let queryValues):
                 parsed = try CQLParser.parse(query)
                 keyspace = session.keyspace
                 values = queryValues
+                analysis = try CQLBindAnalysis(parsed, keyspace: keyspace, catalog: catalog)
             case .prepared(let id, let preparedValues):
                 let entry = try preparedEntry(id)
                 parsed = entry.parsed
                 keyspace = entry.keyspace
                 values = preparedValues
+                analysis = try self.analysis(of: entry, catalog: catalog)
             }
-            let analysis = try CQLBindAnalysis(parsed, keyspace: keyspace, catalog: catalog)
             let bound = try Self.bind(values, names: nil, analysis: analysis, markerNames: parsed.markers)
             writes += try batchWrites(parsed.statement, bound: bound, keyspace: keyspace, catalog: catalog)
         }
