@@ -164,7 +164,8 @@ let package = Package(
                 "UserStreamCore",
                 "Store",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         // Ingestor, processor, scheduler.
         .target(
