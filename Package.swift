@@ -157,6 +157,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Trino's client protocol without HTTP: the JSON documents, the query lifecycle, Trino → SQLite translation.
+        .target(
+            name: "TrinoProtocol",
+            dependencies: [
+                "UserStreamCore",
+                "Store",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["README.md"]
+        ),
         // Ingestor, processor, scheduler.
         .target(
             name: "Pipeline",
@@ -301,6 +311,13 @@ let package = Package(
             dependencies: [
                 "Store", "UserStreamCore", "UserStreamTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "TrinoProtocolTests",
+            dependencies: [
+                "TrinoProtocol", "Store", "UserStreamCore",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

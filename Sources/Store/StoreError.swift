@@ -13,6 +13,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             case invalidQuery = "invalid_query"
             case closed
             case corruptValue = "corrupt_value"
+            case interrupted
         }
 
         fileprivate let base: Base
@@ -33,6 +34,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let closed = Code(base: .closed)
         /// A stored value does not have the expected type (a row that another tool wrote by hand).
         public static let corruptValue = Code(base: .corruptValue)
+        /// `typedQuery` was stopped by its `QueryInterrupter` (deadline passed or cancelled).
+        public static let interrupted = Code(base: .interrupted)
 
         public var description: String { base.rawValue }
     }
