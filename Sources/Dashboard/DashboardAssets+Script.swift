@@ -24,19 +24,21 @@ extension DashboardAssets {
           return body;
         }
         function niceMax(value) {
-          if (value <= 0) return 1;
+          // A maximum whose fifths are round numbers.
+          if (value <= 5) return 5;
           const power = Math.pow(10, Math.floor(Math.log10(value)));
-          for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value) return step * power;
+          for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
           return 10 * power;
         }
         function frame(container, xLabel, yLabel, max) {
-          const W = 640, H = 280, L = 56, R = 12, T = 12, B = 56;
+          // Drawn at the container's width (one SVG unit per CSS pixel), so labels keep their size on any screen.
+          const W = Math.max(280, Math.round(container.clientWidth || 640)), H = 280, L = 56, R = 12, T = 12, B = 56;
           const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", preserveAspectRatio: "xMidYMid meet" });
           const plot = { x: L, y: T, w: W - L - R, h: H - T - B };
-          for (let i = 0; i <= 4; i++) {
-            const y = plot.y + plot.h - (plot.h * i) / 4;
+          for (let i = 0; i <= 5; i++) {
+            const y = plot.y + plot.h - (plot.h * i) / 5;
             svg.appendChild(svgEl("line", { class: "grid-line", x1: plot.x, x2: plot.x + plot.w, y1: y, y2: y }));
-            svg.appendChild(svgEl("text", { x: plot.x - 6, y: y + 4, "text-anchor": "end" }, fmt(Math.round(max * i / 4))));
+            svg.appendChild(svgEl("text", { x: plot.x - 6, y: y + 4, "text-anchor": "end" }, fmt(Math.round(max * i / 5))));
           }
           svg.appendChild(svgEl("line", { class: "axis", x1: plot.x, x2: plot.x, y1: plot.y, y2: plot.y + plot.h }));
           svg.appendChild(svgEl("line", { class: "axis", x1: plot.x, x2: plot.x + plot.w, y1: plot.y + plot.h, y2: plot.y + plot.h }));
@@ -51,7 +53,7 @@ extension DashboardAssets {
           const max = niceMax(Math.max(...buckets.map((b) => b.count)));
           const { svg, plot } = frame(container, xLabel, yLabel, max);
           const slot = plot.w / buckets.length, width = Math.max(2, slot * 0.7);
-          const every = Math.ceil(buckets.length / 16);
+          const every = Math.ceil(buckets.length / Math.max(2, Math.floor(plot.w / 40)));
           buckets.forEach((b, i) => {
             const h = (plot.h * b.count) / max, x = plot.x + slot * i + (slot - width) / 2;
             const rect = svgEl("rect", { class: "bar", x, y: plot.y + plot.h - h, width, height: h,
@@ -76,12 +78,13 @@ extension DashboardAssets {
             dot.appendChild(svgEl("title", {}, `${p.minute.slice(0, 16).replace("T", " ")} UTC: ${fmt(p.count)}`));
             svg.appendChild(dot);
           });
-          const ticks = Math.min(6, points.length);
+          const ticks = Math.min(Math.max(2, Math.floor(plot.w / 80)), points.length);
           for (let i = 0; i < ticks; i++) {
             const minute = first + Math.round((span * i) / Math.max(1, ticks - 1));
             const x = plot.x + (plot.w * (minute - first)) / span;
             const label = new Date(minute * 60000).toISOString().slice(11, 16);
-            svg.appendChild(svgEl("text", { x, y: plot.y + plot.h + 16, "text-anchor": "middle" }, label));
+            const anchor = i === 0 ? "start" : i === ticks - 1 ? "end" : "middle";
+            svg.appendChild(svgEl("text", { x, y: plot.y + plot.h + 16, "text-anchor": anchor }, label));
           }
         }
         function initials(user) {
@@ -187,6 +190,11 @@ extension DashboardAssets {
           loadHealth().catch((e) => console.error(e));
           loadCharts().catch((e) => console.error(e));
           setInterval(() => loadCharts().catch(() => {}), 15000);
+          let resize = null;
+          window.addEventListener("resize", () => {
+            clearTimeout(resize);
+            resize = setTimeout(() => loadCharts().catch(() => {}), 250);
+          });
           // `?live=0` renders once without following the event stream: for screenshots and headless browsers, whose
           // virtual time stands still while a request (the stream) is open.
           if (new URLSearchParams(location.search).get("live") === "0") $("live").textContent = "static";

@@ -52,8 +52,8 @@ enum DashboardAssets {
               <div class="two">
                 <div>
                   <h3>Lag per partition</h3>
-                  <table class="data" id="lag-table"><thead><tr><th>Topic</th><th>Partition</th><th>Committed</th>
-                    <th>End</th><th>Lag</th></tr></thead><tbody></tbody></table>
+                  <div class="scroll"><table class="data" id="lag-table"><thead><tr><th>Topic</th><th>Partition</th>
+                    <th>Committed</th><th>End</th><th>Lag</th></tr></thead><tbody></tbody></table></div>
                 </div>
                 <div>
                   <h3>Dead letters</h3>
@@ -146,7 +146,8 @@ enum DashboardAssets {
           white-space: nowrap; }
         tr.zero-rows td { background: #fff7ed; } .state-failed { color: var(--warn); font-weight: 600; }
         .state-success { color: var(--ok); } .flag { color: var(--warn); font-size: .75rem; margin-left: .3rem; }
-        .reasons { margin: 0; padding-left: 1.1rem; font-size: .85rem; }
+        .reasons { margin: 0; padding-left: 1.1rem; font-size: .85rem; overflow-wrap: anywhere; }
+        .two > div { min-width: 0; }
         .users { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: .6rem; }
         .user-card { display: flex; gap: .6rem; align-items: center; border: 1px solid var(--line); border-radius: 6px;
           padding: .5rem; min-width: 0; }

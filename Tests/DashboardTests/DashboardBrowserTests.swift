@@ -79,7 +79,7 @@ struct DashboardBrowserTests {
             let screenshot = Self.buildFolder() + "/dashboard.png"
             try? FileManager.default.removeItem(atPath: screenshot)
             let shot = try await chromium(
-                ["--screenshot=\(screenshot)", "--window-size=1280,900", "--hide-scrollbars", url],
+                ["--screenshot=\(screenshot)", "--window-size=\(ProcessInfo.processInfo.environment["USERSTREAM_DASHBOARD_WINDOW"] ?? "1280,900")", "--hide-scrollbars", url],
                 profile: profile.path
             )
             #expect(shot.status == 0, "chromium --screenshot failed: \(shot.stderr.suffix(2000))")
