@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Pipeline
+import ServiceLifecycle
 import Store
 import UserStreamCore
 
@@ -182,7 +183,8 @@ public struct DashboardController: Sendable {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
                 try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-                while !Task.isCancelled {
+                // Ends with the client (a failed write), cancellation, or the server's graceful shutdown.
+                while !Task.isCancelled, !Task.isShuttingDownGracefully {
                     if let count, sent >= count { break }
                     do {
                         let summary = try await data.summary()
