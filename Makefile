@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 DEB_BUILD := libsqlite3-dev librdkafka-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev
 # Real clients the interop tests drive: kcat (Debian's, librdkafka 2.0.2) and Debian's python3-cassandra, and, in a
 # virtualenv from PyPI, confluent-kafka, kafka-python, the DataStax cassandra-driver and cqlsh.
-DEB_TEST := kcat python3-cassandra
+DEB_TEST := kcat python3-cassandra chromium
 VENV := .venv-interop
 PY_TEST := confluent-kafka==2.16.1 kafka-python==3.0.12 cassandra-driver==3.30.1 cqlsh==6.2.2
 PYTHON ?= python3

@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Model, randomuser decoding, flattening, validation, the record's JSON codec, and the ports.
@@ -177,6 +178,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The dashboard: HTML pages, server-sent pipeline health and the JSON API, as routes for the HTTP server.
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "Store",
+                "Pipeline",
+                "UserStreamCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "userstream",
             dependencies: [
@@ -325,6 +338,15 @@ let package = Package(
             name: "PipelineTests",
             dependencies: [
                 "Pipeline", "EmbeddedLog", "Store", "RandomUser", "UserStreamCore", "UserStreamTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "Dashboard", "Store", "Pipeline", "EmbeddedLog", "RandomUser", "UserStreamCore", "UserStreamTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
