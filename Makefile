@@ -5,10 +5,13 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # Kafka's compression codecs.
 DEB_BUILD := libsqlite3-dev librdkafka-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev
 # Real clients the interop tests drive: kcat (Debian's, librdkafka 2.0.2) and Debian's python3-cassandra, and, in a
-# virtualenv from PyPI, confluent-kafka, kafka-python, the DataStax cassandra-driver and cqlsh.
+# virtualenv from PyPI, confluent-kafka, kafka-python, the DataStax cassandra-driver and cqlsh, and for the HTTP
+# server the trino client, SQLAlchemy (its trino dialect), pandas and prometheus-client's text-format parser.
+# Headless Chromium for the dashboard's browser test.
 DEB_TEST := kcat python3-cassandra chromium
 VENV := .venv-interop
-PY_TEST := confluent-kafka==2.16.1 kafka-python==3.0.12 cassandra-driver==3.30.1 cqlsh==6.2.2
+PY_TEST := confluent-kafka==2.16.1 kafka-python==3.0.12 cassandra-driver==3.30.1 cqlsh==6.2.2 \
+	trino==0.340.0 sqlalchemy==2.1.9 pandas==3.1.1 prometheus-client==0.26.0
 PYTHON ?= python3
 ARGS ?=
 
@@ -46,7 +49,7 @@ run: release
 ## Build and run the whole test suite (unit, contract, pipeline, CLI and crash tests).
 # The suites that run real clients, clusters and several processes: run after the others, so that their load does not
 # starve the timing checks of the unit suites on a 2-core machine.
-HEAVY_SUITES := CQLInteropTests|CassandraStoreContractTests|KafkaInteropTests|KafkaCLITests|KafkaLogContractTests|KafkaLogMockClusterContractTests|KafkaLogGroupTests|KafkaLogUnreachableTests|CLITests
+HEAVY_SUITES := CQLInteropTests|TrinoInteropTests|HTTPCLITests|CassandraStoreContractTests|KafkaInteropTests|KafkaCLITests|KafkaLogContractTests|KafkaLogMockClusterContractTests|KafkaLogGroupTests|KafkaLogUnreachableTests|CLITests
 TEST_ENV = USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" USERSTREAM_PYTHON="$(abspath $(VENV))/bin/python"
 
 test: test-deps

@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Model, randomuser decoding, flattening, validation, the record's JSON codec, and the ports.
@@ -190,9 +191,26 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The HTTP server (Hummingbird): Trino's client protocol, /metrics, /healthz, /readyz, and the dashboard's routes.
+        .target(
+            name: "HTTPServer",
+            dependencies: [
+                "TrinoProtocol",
+                "Store",
+                "Pipeline",
+                "UserStreamCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "userstream",
             dependencies: [
+                "HTTPServer",
+                "Dashboard",
                 "UserStreamCore",
                 "EmbeddedLog",
                 "KafkaBroker",
@@ -349,6 +367,17 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "HTTPServerTests",
+            dependencies: [
+                "HTTPServer", "TrinoProtocol", "Store", "Pipeline", "UserStreamCore", "UserStreamTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            // The Python interop scripts, run by the tests with the virtualenv's interpreter.
+            exclude: ["Interop"]
         ),
         .testTarget(name: "CLITests", dependencies: ["UserStreamTestSupport"]),
     ]

@@ -11,7 +11,7 @@ struct UserStream: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, IngestCommand.self, ProcessCommand.self, QueryCommand.self, RunsCommand.self,
-            BenchCommand.self, BrokerCommand.self, StoreCommand.self,
+            BenchCommand.self, BrokerCommand.self, StoreCommand.self, ServeCommand.self,
         ]
     )
 }

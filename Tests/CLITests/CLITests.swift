@@ -112,7 +112,7 @@ struct CLITests {
         let data = directory.path + "/data"
         let run = try CLI.start([
             "run", "--source", "synthetic", "--rate", "400", "--batch-size", "50", "--schedule", "@every 2s",
-            "--duration", "1s", "--kafka-port", "0", "--cql-port", "0", "--data-dir", data,
+            "--duration", "1s", "--kafka-port", "0", "--cql-port", "0", "--http-port", "0", "--data-dir", data,
         ])
         // Wait until users arrive in the table.
         var stored = 0

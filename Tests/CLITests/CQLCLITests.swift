@@ -89,7 +89,7 @@ import UserStreamTestSupport
         let data = directory.path + "/data"
         let run = try CLI.start([
             "run", "--source", "synthetic", "--rate", "500", "--schedule", "@every 1s", "--duration", "1s",
-            "--kafka-port", "0", "--cql-port", String(port), "--data-dir", data,
+            "--kafka-port", "0", "--cql-port", String(port), "--http-port", "0", "--data-dir", data,
         ])
         defer { run.signal(SIGKILL) }
         try await Self.waitForListener(run)

@@ -148,7 +148,7 @@ import UserStreamTestSupport
         let data = directory.path + "/data"
         let run = try CLI.start([
             "run", "--source", "synthetic", "--rate", "500", "--schedule", "@every 1s", "--duration", "1s",
-            "--kafka-port", String(port), "--cql-port", "0", "--data-dir", data,
+            "--kafka-port", String(port), "--cql-port", "0", "--http-port", "0", "--data-dir", data,
         ])
         defer { run.signal(SIGKILL) }
         try await Self.waitForListener(run, port: port)

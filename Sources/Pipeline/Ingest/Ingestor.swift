@@ -94,11 +94,13 @@ public struct Ingestor: Sendable {
                 if let sourceError {
                     run.requests += sourceError.requests
                     run.errors.merge(sourceError.errors, uniquingKeysWith: +)
+                    Self.recordAPIMetrics(requests: sourceError.requests, errors: sourceError.errors)
                 }
                 break loop
             }
             run.requests += batch.requests
             run.errors.merge(batch.errors, uniquingKeysWith: +)
+            Self.recordAPIMetrics(requests: batch.requests, errors: batch.errors)
             do {
                 try await produce(consume batch, into: &run)
                 if clock.now - lastSave >= configuration.progressInterval {
@@ -241,5 +243,14 @@ public struct Ingestor: Sendable {
 
     static func date(_ milliseconds: Int64) -> Date {
         Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
+    /// `userstream_api_requests_total` and `userstream_api_errors_total{kind}`: the source's HTTP requests and their
+    /// failures by kind (connection, timeout, http_5xx, …).
+    static func recordAPIMetrics(requests: Int, errors: [String: Int]) {
+        if requests > 0 { Counter(label: "userstream_api_requests_total").increment(by: requests) }
+        for (kind, count) in errors where count > 0 {
+            Counter(label: "userstream_api_errors_total", dimensions: [("kind", kind)]).increment(by: count)
+        }
     }
 }

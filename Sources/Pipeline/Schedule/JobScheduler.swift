@@ -18,6 +18,7 @@ public final class JobScheduler: Service, Sendable {
         var manualRequests = 0
         var lastRun: JobRun?
         var running = false
+        var serving = false
     }
 
     public init(ingestor: Ingestor, schedule: CronSchedule, logger: Logger) {
@@ -40,8 +41,12 @@ public final class JobScheduler: Service, Sendable {
     public var isPaused: Bool { state.withLock { $0.paused } }
     public var isRunning: Bool { state.withLock { $0.running } }
     public var lastRun: JobRun? { state.withLock { $0.lastRun } }
+    /// Whether the scheduler's service loop is running (readiness), whether or not a job run is active.
+    public var isServing: Bool { state.withLock { $0.serving } }
 
     public func run() async throws {
+        state.withLock { $0.serving = true }
+        defer { state.withLock { $0.serving = false } }
         var nextFire: Int64? = Timestamp.nowMilliseconds()  // the first run starts right away
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let now = Timestamp.nowMilliseconds()

@@ -71,6 +71,8 @@ public struct TrinoCatalog: Sendable, Hashable {
                 ("table_catalog", .varchar), ("table_schema", .varchar), ("table_name", .varchar),
                 ("column_name", .varchar), ("ordinal_position", .bigint), ("column_default", .varchar),
                 ("is_nullable", .varchar), ("data_type", .varchar),
+                // Trino's column comment; the trino SQLAlchemy dialect (0.33x+) selects it in get_columns().
+                ("comment", .varchar),
             ]
         ),
         Table(name: "schemata", columns: [("catalog_name", .varchar), ("schema_name", .varchar)]),
@@ -122,7 +124,7 @@ public struct TrinoCatalog: Sendable, Hashable {
                     for (index, column) in table.columns.enumerated() {
                         rows.append([
                             .string(catalogName), .string(schema), .string(table.name), .string(column.name),
-                            .integer(Int64(index + 1)), .null, .string("YES"), .string(column.type.name),
+                            .integer(Int64(index + 1)), .null, .string("YES"), .string(column.type.name), .null,
                         ])
                     }
                 }

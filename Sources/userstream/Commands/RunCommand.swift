@@ -1,6 +1,7 @@
 import ArgumentParser
 import CQLEngine
 import CQLServer
+import HTTPServer
 import KafkaBroker
 import Logging
 import Pipeline
@@ -42,6 +43,17 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The address the CQL listener binds. (env: USERSTREAM_CQL_HOST)")
     var cqlHost: String = Env.string("CQL_HOST", "127.0.0.1")
 
+    @Option(
+        help: """
+            Serve HTTP (Trino's protocol for Superset, /metrics, /healthz, /readyz) on this port; 0 turns it off. \
+            (env: USERSTREAM_HTTP_PORT)
+            """
+    )
+    var httpPort: Int = Env.int("HTTP_PORT", 8080)
+
+    @Option(help: "The address the HTTP server binds. (env: USERSTREAM_HTTP_HOST)")
+    var httpHost: String = Env.string("HTTP_HOST", "127.0.0.1")
+
     @Option(help: "When user_automation runs: cron (UTC), @hourly…, or @every 30s. (env: USERSTREAM_SCHEDULE)")
     var schedule: String = Env.string("SCHEDULE", "* * * * *")
 
@@ -51,6 +63,7 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(kafkaPort) else { throw ValidationError("--kafka-port must be in 0…65535") }
         guard (0...65535).contains(cqlPort) else { throw ValidationError("--cql-port must be in 0…65535") }
+        guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be in 0…65535") }
         _ = try CronSchedule(parsing: schedule)
         guard DurationText.parse(duration) != nil else {
             throw ValidationError("--duration: '\(duration)' is not a duration like 60s or 5m")
@@ -59,6 +72,8 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = data.makeLogger()
+        // Metrics go to the Prometheus registry /metrics serves; installed before the pipeline records anything.
+        if httpPort != 0 { HTTPMetrics.bootstrap() }
         try await Components.withEngines(
             data,
             logOptions,
@@ -125,6 +140,28 @@ struct RunCommand: AsyncParsableCommand {
                 )
                 try await server.bind()
                 services.append(.init(service: server))
+            }
+            // userstream_consumer_lag{partition} for /metrics.
+            if httpPort != 0 {
+                services.append(
+                    .init(
+                        service: ConsumerLagMonitor(
+                            log: log,
+                            store: store,
+                            group: processOptions.group,
+                            logger: logger
+                        )
+                    )
+                )
+            }
+            // HTTP: Trino's protocol, /metrics, /healthz and /readyz on the embedded store (not with --cassandra).
+            if httpPort != 0, let sqlite = store as? SQLiteStore {
+                let app = buildApplication(
+                    HTTPServerContext(store: sqlite, scheduler: scheduler, log: log),
+                    configuration: HTTPServerConfiguration(host: httpHost, port: httpPort),
+                    logger: logger
+                )
+                services.append(.init(service: app))
             }
             logger.info(
                 "userstream.run.started",

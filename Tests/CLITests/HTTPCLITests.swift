@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import UserStreamTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `userstream run --http-port` and `userstream serve`: the trino Python client, SQLAlchemy + pandas and
+/// prometheus_client against the real binary, and readiness through curl.
+@Suite(.serialized) struct HTTPCLITests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    static var python: String {
+        if let python = ProcessInfo.processInfo.environment["USERSTREAM_PYTHON"], !python.isEmpty { return python }
+        return packageRoot + "/.venv-interop/bin/python"
+    }
+
+    static func waitForHTTP(_ child: ChildProcess) async throws {
+        for _ in 0..<400 {
+            if child.stderrSoFar.contains("http.listening") { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("no HTTP listener: \(child.stderrSoFar)")
+    }
+
+    static func trinoClients(port: Int, minUsers: Int) async throws -> ChildProcess.Output {
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            Issue.record("no Python at \(python): run `make test` (it installs trino, sqlalchemy, pandas)")
+            return ChildProcess.Output(status: -1, stdout: "", stderr: "")
+        }
+        return try await ChildProcess.run(
+            python,
+            [packageRoot + "/Tests/HTTPServerTests/Interop/trino_clients.py", String(port), String(minUsers)],
+            timeout: .seconds(180)
+        )
+    }
+
+    /// `curl -s -o /dev/stderr -w %{http_code}`: the status code, with the body.
+    static func get(_ port: Int, _ path: String) async throws -> (status: String, body: String) {
+        let output = try await ChildProcess.run(
+            "/usr/bin/curl",
+            ["-s", "-m", "10", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"],
+            timeout: .seconds(20)
+        )
+        let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
+    }
+
+    @Test("run --http-port serves Trino, /metrics and /readyz; serve reads the same data dir read-only")
+    func runAndServe() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let port = try KafkaCLITests.freePort()
+        let data = directory.path + "/data"
+        let run = try CLI.start([
+            "run", "--source", "synthetic", "--rate", "500", "--schedule", "@every 1s", "--duration", "1s",
+            "--kafka-port", "0", "--cql-port", "0", "--http-port", String(port), "--data-dir", data,
+        ])
+        defer { run.signal(SIGKILL) }
+        try await Self.waitForHTTP(run)
+        let rows = try await KafkaCLITests.waitForRows(1, data: data, timeout: .seconds(60))
+        #expect(rows >= 1)
+
+        let ready = try await Self.get(port, "/readyz")
+        #expect(ready.status == "200", "\(ready.body)")
+        #expect(ready.body.contains("\"scheduler\":\"ok\""), "\(ready.body)")
+        let metrics = try await Self.get(port, "/metrics")
+        #expect(metrics.body.contains("userstream_produced_total"), "\(metrics.body.prefix(2000))")
+        #expect(metrics.body.contains("userstream_consumed_total"), "\(metrics.body.prefix(2000))")
+
+        let clients = try await Self.trinoClients(port: port, minUsers: rows)
+        #expect(clients.status == 0, "stdout:\n\(clients.stdout)\nstderr:\n\(clients.stderr.suffix(4000))")
+        #expect(clients.stdout.contains("ok pandas read_sql"), "\(clients.stdout)")
+
+        // serve, alongside the live run, on the same data dir.
+        let servePort = try KafkaCLITests.freePort()
+        let serve = try CLI.start(["serve", "--port", String(servePort), "--data-dir", data])
+        defer { serve.signal(SIGKILL) }
+        try await Self.waitForHTTP(serve)
+        let serveReady = try await Self.get(servePort, "/readyz")
+        #expect(serveReady.status == "200", "\(serveReady.body)")
+        #expect(!serveReady.body.contains("scheduler"), "\(serveReady.body)")
+        let served = try await Self.trinoClients(port: servePort, minUsers: rows)
+        #expect(served.status == 0, "stdout:\n\(served.stdout)\nstderr:\n\(served.stderr.suffix(4000))")
+
+        serve.signal(SIGTERM)
+        #expect(try await serve.wait(timeout: .seconds(30)).status == 0)
+        run.signal(SIGTERM)
+        #expect(try await run.wait(timeout: .seconds(30)).status == 0)
+    }
+}
