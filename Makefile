@@ -49,7 +49,7 @@ run: release
 ## Build and run the whole test suite (unit, contract, pipeline, CLI and crash tests).
 # The suites that run real clients, clusters and several processes: run after the others, so that their load does not
 # starve the timing checks of the unit suites on a 2-core machine.
-HEAVY_SUITES := CQLInteropTests|TrinoInteropTests|HTTPCLITests|CassandraStoreContractTests|KafkaInteropTests|KafkaCLITests|KafkaLogContractTests|KafkaLogMockClusterContractTests|KafkaLogGroupTests|KafkaLogUnreachableTests|CLITests
+HEAVY_SUITES := DashboardBrowserTests|CQLInteropTests|TrinoInteropTests|HTTPCLITests|CassandraStoreContractTests|KafkaInteropTests|KafkaCLITests|KafkaLogContractTests|KafkaLogMockClusterContractTests|KafkaLogGroupTests|KafkaLogUnreachableTests|CLITests
 TEST_ENV = USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" USERSTREAM_PYTHON="$(abspath $(VENV))/bin/python"
 
 test: test-deps

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CQLEngine
+import Dashboard
 import CQLServer
 import HTTPServer
 import KafkaBroker
@@ -156,9 +157,22 @@ struct RunCommand: AsyncParsableCommand {
             }
             // HTTP: Trino's protocol, /metrics, /healthz and /readyz on the embedded store (not with --cassandra).
             if httpPort != 0, let sqlite = store as? SQLiteStore {
+                let topic = Topics.usersCreated
+                let dashboard = DashboardController(
+                    store: sqlite,
+                    scheduler: scheduler,
+                    logOffsets: { [log] in
+                        let ranges = try await log.offsets(of: topic)
+                        return Dictionary(
+                            uniqueKeysWithValues: ranges.map { (TopicPartition(topic: topic, partition: $0.key), $0.value) }
+                        )
+                    },
+                    logger: logger
+                )
                 let app = buildApplication(
                     HTTPServerContext(store: sqlite, scheduler: scheduler, log: log),
                     configuration: HTTPServerConfiguration(host: httpHost, port: httpPort),
+                    extraRoutes: [{ dashboard.addRoutes(to: $0) }],
                     logger: logger
                 )
                 services.append(.init(service: app))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import HTTPServer
 import Hummingbird
 import Logging
@@ -31,9 +32,12 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = data.makeLogger()
         let store = try Components.openStore(data, readOnly: true, logger: logger)
         do {
+            // No scheduler and no log in this process: the dashboard's controls answer 409 and lag is "unknown".
+            let dashboard = DashboardController(store: store, scheduler: nil, logOffsets: nil, logger: logger)
             let app = buildApplication(
                 HTTPServerContext(store: store),
                 configuration: HTTPServerConfiguration(host: host, port: port),
+                extraRoutes: [{ dashboard.addRoutes(to: $0) }],
                 logger: logger
             )
             try await Components.runServices([.init(service: app)], logger: logger)
