@@ -371,7 +371,8 @@ let package = Package(
         .testTarget(
             name: "HTTPServerTests",
             dependencies: [
-                "HTTPServer", "TrinoProtocol", "Store", "Pipeline", "UserStreamCore", "UserStreamTestSupport",
+                "HTTPServer", "TrinoProtocol", "Store", "Pipeline", "EmbeddedLog", "UserStreamCore",
+                "UserStreamTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
