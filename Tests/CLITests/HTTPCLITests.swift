@@ -91,3 +91,58 @@ import Glibc
         #expect(try await run.wait(timeout: .seconds(30)).status == 0)
     }
 }
+
+/// Headless Chromium loads the dashboard of a running pipeline (`userstream run` with data) and the test reads the
+/// rendered DOM; a screenshot is saved under the build folder.
+@Suite(.serialized) struct DashboardCLIBrowserTests {
+    @Test("chromium renders the dashboard of a running pipeline: chart points, runs, user cards; screenshot saved")
+    func dashboardOfARunningPipeline() async throws {
+        let chromium = "/usr/bin/chromium"
+        guard FileManager.default.isExecutableFile(atPath: chromium) else {
+            Issue.record("chromium is not installed: run `make test` (it installs Debian's chromium)")
+            return
+        }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let port = try KafkaCLITests.freePort()
+        let data = directory.path + "/data"
+        let run = try CLI.start([
+            "run", "--source", "synthetic", "--rate", "500", "--batch-size", "50", "--schedule", "@every 2s",
+            "--duration", "1s", "--kafka-port", "0", "--cql-port", "0", "--http-port", String(port), "--data-dir", data,
+        ])
+        defer { run.signal(SIGKILL) }
+        let stored = try await KafkaCLITests.waitForRows(300, data: data, timeout: .seconds(60))
+        #expect(stored >= 300, "\(run.stderrSoFar.suffix(2000))")
+        let profile = try TemporaryDirectory()
+        defer { profile.remove() }
+        let base = [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--user-data-dir=\(profile.path)", "--virtual-time-budget=5000",
+        ]
+        // `live=0`: render once from the JSON API (an open event stream keeps headless Chromium's virtual time still).
+        let url = "http://127.0.0.1:\(port)/?live=0"
+        let dump = try await ChildProcess.run(chromium, base + ["--dump-dom", url], timeout: .seconds(90))
+        #expect(dump.status == 0, "\(dump.stderr.suffix(2000))")
+        let dom = dump.stdout
+        func count(_ needle: String) -> Int { dom.components(separatedBy: needle).count - 1 }
+        #expect(count(#"<circle class="point""#) >= 1, "no points in the users-per-minute chart")
+        #expect(count(#"<rect class="bar""#) >= 3, "no bars in the charts")
+        #expect(count(#"<tr class="run"#) >= 1, "the runs table is empty")
+        #expect(count(#"class="user-card""#) >= 1, "no newest-user cards")
+
+        let binary = URL(fileURLWithPath: CLI.binary)
+        let screenshot = binary.deletingLastPathComponent().deletingLastPathComponent().path + "/dashboard-run.png"
+        try? FileManager.default.removeItem(atPath: screenshot)
+        let shot = try await ChildProcess.run(
+            chromium,
+            base + ["--screenshot=\(screenshot)", "--window-size=1280,900", "--hide-scrollbars", url],
+            timeout: .seconds(90)
+        )
+        #expect(shot.status == 0, "\(shot.stderr.suffix(2000))")
+        let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
+        #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] && png.count > 10_000)
+
+        run.signal(SIGTERM)
+        #expect(try await run.wait(timeout: .seconds(30)).status == 0)
+    }
+}
