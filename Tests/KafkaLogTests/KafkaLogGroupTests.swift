@@ -65,6 +65,17 @@ struct KafkaLogGroupTests {
             if !assigned.isEmpty && assigned != all { break }
         }
         let second = try await joining.value
+        // Both keep polling until the rebalance settled on both sides: each runs its own rebalance callbacks only
+        // while it polls (eager protocol: revoke everything, then the new assignment).
+        while clock.now < deadline {
+            for consumer in [first, second] {
+                let records = try await consumer.poll(maxRecords: 5, timeout: .milliseconds(100))
+                try await store.commit(records, consumer: consumer)
+            }
+            let a = Set(await first.assignment())
+            let b = Set(await second.assignment())
+            if !a.isEmpty && !b.isEmpty && a.isDisjoint(with: b) && a.union(b) == all { break }
+        }
         let firstPartitions = Set(await first.assignment())
         let secondPartitions = Set(await second.assignment())
         #expect(!firstPartitions.isEmpty && !secondPartitions.isEmpty, "\(firstPartitions) / \(secondPartitions)")
