@@ -47,15 +47,21 @@ run: release
 	./.build/release/userstream run $(ARGS)
 
 ## Build and run the whole test suite (unit, contract, pipeline, CLI and crash tests).
-# The suites that run real clients, clusters and several processes: run after the others, so that their load does not
-# starve the timing checks of the unit suites on a 2-core machine.
-HEAVY_SUITES := DashboardBrowserTests|CQLInteropTests|TrinoInteropTests|HTTPCLITests|CassandraStoreContractTests|KafkaInteropTests|KafkaCLITests|KafkaLogContractTests|KafkaLogMockClusterContractTests|KafkaLogGroupTests|KafkaLogUnreachableTests|CLITests
+# Three phases, so that no suite's load starves another's timing checks on a 2-core machine (Swift's cooperative
+# pool has one thread per core: CPU-bound tests delay every other test's timers):
+# 1. the unit suites; 2. the suites that check timing (poll timeouts, deadlines, retries), alone; 3. the suites that
+# run real clients, clusters and several processes; 4. the headless-Chromium tests, alone.
+TIMING_SUITES := EmbeddedLogTests|PipelineTests|RandomUserTests
+BROWSER_SUITES := DashboardBrowserTests|DashboardCLIBrowserTests
+HEAVY_SUITES := CQLInteropTests|TrinoInteropTests|HTTPCLITests|CassandraStoreContractTests|KafkaInteropTests|KafkaCLITests|KafkaLogContractTests|KafkaLogMockClusterContractTests|KafkaLogGroupTests|KafkaLogUnreachableTests|CLITests
 TEST_ENV = USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" USERSTREAM_PYTHON="$(abspath $(VENV))/bin/python"
 
 test: test-deps
 	$(SWIFT) build --build-tests
-	$(TEST_ENV) $(SWIFT) test --skip-build --skip '$(HEAVY_SUITES)' $(TEST_ARGS)
-	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(HEAVY_SUITES)' $(TEST_ARGS)
+	$(TEST_ENV) $(SWIFT) test --skip-build --skip '$(TIMING_SUITES)|$(HEAVY_SUITES)|$(BROWSER_SUITES)' $(TEST_ARGS)
+	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(TIMING_SUITES)' $(TEST_ARGS)
+	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(HEAVY_SUITES)' --skip '$(BROWSER_SUITES)' $(TEST_ARGS)
+	$(TEST_ENV) $(SWIFT) test --skip-build --no-parallel --filter '$(BROWSER_SUITES)' $(TEST_ARGS)
 
 ## The end-to-end benchmark, release build (ARGS="--users 1000000").
 bench: release
