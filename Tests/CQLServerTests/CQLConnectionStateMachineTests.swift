@@ -42,3 +42,13 @@ import Testing
         }
     }
 }
+
+@Suite struct CQLServerConfigurationTests {
+    @Test func aNonLoopbackAddressRequiresPasswordAuthentication() throws {
+        #expect(throws: CQLServerError.self) { try CQLServerConfiguration(host: "0.0.0.0", port: 9042).validate() }
+        var configuration = CQLServerConfiguration(host: "0.0.0.0", port: 9042)
+        configuration.authentication = .cassandraDefault
+        try configuration.validate()
+        try CQLServerConfiguration(host: "127.0.0.1", port: 9042).validate()
+    }
+}

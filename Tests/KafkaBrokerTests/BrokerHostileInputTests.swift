@@ -167,3 +167,32 @@ import UserStreamTestSupport
         #expect(try broker.log.topicPartitionCounts()["nowhere"] == nil)
     }
 }
+
+@Suite struct BrokerTopicAutoCreationTests {
+    func metadata(port: Int, topic: String) async throws -> MetadataResponse {
+        let client = try await RawKafkaClient.connect(port: port)
+        let request = RawKafkaClient.request(.metadata, version: 4) { body in
+            MetadataRequest(topics: [.init(name: topic)], allowAutoTopicCreation: true).encode(into: &body, version: 4)
+        }
+        guard case .frame(var frame) = try await client.exchange(request) else { throw RawKafkaClient.TimedOut() }
+        _ = try frame.readKafkaInteger(as: Int32.self)
+        return try MetadataResponse(decoding: frame, version: 4)
+    }
+
+    @Test func onByDefaultAMissingTopicIsCreatedWithThreePartitions() async throws {
+        let broker = try await TestKafkaBroker()
+        defer { Task { await broker.stop() } }
+        let response = try await metadata(port: broker.port, topic: "fresh")
+        #expect(response.topics.first?.errorCode == KafkaErrorCode.none)
+        #expect(response.topics.first?.partitions.count == 3)
+        #expect(try broker.log.topicPartitionCounts()["fresh"] == 3)
+    }
+
+    @Test func turnedOffAMissingTopicIsUnknownAndNotCreated() async throws {
+        let broker = try await TestKafkaBroker { $0.autoCreateTopics = false }
+        defer { Task { await broker.stop() } }
+        let response = try await metadata(port: broker.port, topic: "fresh")
+        #expect(response.topics.first?.errorCode == .unknownTopicOrPartition)
+        #expect(try broker.log.topicPartitionCounts()["fresh"] == nil)
+    }
+}
