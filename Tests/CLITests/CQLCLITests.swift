@@ -5,13 +5,7 @@ import UserStreamTestSupport
 /// The store through the CQL protocol, every piece a separate `userstream` process: `store` serves a data
 /// directory, `process --cassandra` writes into it through CassandraStore and our CQL client, cqlsh reads it.
 @Suite(.serialized) struct CQLCLITests {
-    static var cqlsh: String {
-        if let python = ProcessInfo.processInfo.environment["USERSTREAM_PYTHON"], !python.isEmpty {
-            return URL(fileURLWithPath: python).deletingLastPathComponent().path + "/cqlsh"
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path + "/.venv-interop/bin/cqlsh"
-    }
+    static var cqlsh: String { InteropEnvironment.virtualenvBin + "/cqlsh" }
 
     static func cqlsh(_ port: Int, _ statement: String) async throws -> ChildProcess.Output {
         try await ChildProcess.run(

@@ -9,13 +9,8 @@ import Glibc
 /// `userstream run --http-port` and `userstream serve`: the trino Python client, SQLAlchemy + pandas and
 /// prometheus_client against the real binary, and readiness through curl.
 @Suite(.serialized) struct HTTPCLITests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-
-    static var python: String {
-        if let python = ProcessInfo.processInfo.environment["USERSTREAM_PYTHON"], !python.isEmpty { return python }
-        return packageRoot + "/.venv-interop/bin/python"
-    }
+    static let packageRoot = InteropEnvironment.packageRoot
+    static var python: String { InteropEnvironment.python }
 
     static func waitForHTTP(_ child: ChildProcess) async throws {
         for _ in 0..<400 {

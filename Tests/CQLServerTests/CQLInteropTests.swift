@@ -8,15 +8,8 @@ import UserStreamTestSupport
 /// Real clients we did not write against our CQL server: cqlsh and the DataStax Python driver (PyPI), and Debian's
 /// python3-cassandra.
 @Suite(.serialized) struct CQLInteropTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-
-    static var venv: String {
-        if let python = ProcessInfo.processInfo.environment["USERSTREAM_PYTHON"], !python.isEmpty {
-            return URL(fileURLWithPath: python).deletingLastPathComponent().path
-        }
-        return packageRoot + "/.venv-interop/bin"
-    }
+    static let packageRoot = InteropEnvironment.packageRoot
+    static var venv: String { InteropEnvironment.virtualenvBin }
 
     static func cqlsh(_ port: Int, _ arguments: [String]) async throws -> ChildProcess.Output {
         let cqlsh = venv + "/cqlsh"

@@ -8,14 +8,8 @@ import UserStreamTestSupport
 /// Real clients we did not write against the HTTP server on a real socket: the `trino` Python client (DBAPI),
 /// SQLAlchemy's trino dialect with pandas (as Superset uses them), and prometheus_client's text-format parser.
 @Suite(.serialized) struct TrinoInteropTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-
-    /// `USERSTREAM_PYTHON` (set by `make test`), else the interop virtualenv's interpreter.
-    static var python: String {
-        if let python = ProcessInfo.processInfo.environment["USERSTREAM_PYTHON"], !python.isEmpty { return python }
-        return packageRoot + "/.venv-interop/bin/python"
-    }
+    static let packageRoot = InteropEnvironment.packageRoot
+    static var python: String { InteropEnvironment.python }
 
     /// Runs `Interop/trino_clients.py` against `port`, expecting at least `minUsers` users.
     static func trinoClients(port: Int, minUsers: Int) async throws -> ChildProcess.Output {

@@ -4,14 +4,8 @@ import UserStreamTestSupport
 
 /// The real clients the interop tests drive: kcat from Debian, confluent-kafka and kafka-python from PyPI.
 enum Clients {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-
-    /// `USERSTREAM_PYTHON` (set by `make test`), else the virtualenv `make test` creates.
-    static var python: String {
-        if let path = ProcessInfo.processInfo.environment["USERSTREAM_PYTHON"], !path.isEmpty { return path }
-        return packageRoot + "/.venv-interop/bin/python"
-    }
+    static let packageRoot = InteropEnvironment.packageRoot
+    static var python: String { InteropEnvironment.python }
 
     static var kcat: String {
         ProcessInfo.processInfo.environment["USERSTREAM_KCAT"] ?? "/usr/bin/kcat"
