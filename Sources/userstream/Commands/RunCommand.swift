@@ -142,8 +142,9 @@ struct RunCommand: AsyncParsableCommand {
                 try await server.bind()
                 services.append(.init(service: server))
             }
-            // userstream_consumer_lag{partition} for /metrics.
-            if httpPort != 0 {
+            // HTTP: Trino's protocol, /metrics, /healthz and /readyz on the embedded store (not with --cassandra).
+            if httpPort != 0, let sqlite = store as? SQLiteStore {
+                // userstream_consumer_lag{partition} for /metrics: only measured where /metrics is served.
                 services.append(
                     .init(
                         service: ConsumerLagMonitor(
@@ -154,9 +155,6 @@ struct RunCommand: AsyncParsableCommand {
                         )
                     )
                 )
-            }
-            // HTTP: Trino's protocol, /metrics, /healthz and /readyz on the embedded store (not with --cassandra).
-            if httpPort != 0, let sqlite = store as? SQLiteStore {
                 let topic = Topics.usersCreated
                 let dashboard = DashboardController(
                     store: sqlite,
