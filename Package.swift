@@ -104,6 +104,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A local copy of a Cassandra keyspace's pipeline tables in an embedded store, for the dashboard and Trino.
+        .target(
+            name: "CassandraSnapshot",
+            dependencies: [
+                "CassandraStore",
+                "CQLClient",
+                "CQLWire",
+                "Store",
+                "UserStreamCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The embedded, segmented, on-disk log storing Kafka v2 record batches.
         .target(
             name: "EmbeddedLog",
@@ -210,6 +224,7 @@ let package = Package(
             name: "userstream",
             dependencies: [
                 "HTTPServer",
+                "CassandraSnapshot",
                 "Dashboard",
                 "UserStreamCore",
                 "EmbeddedLog",
@@ -308,7 +323,7 @@ let package = Package(
         .testTarget(
             name: "CassandraStoreTests",
             dependencies: [
-                "CassandraStore", "CQLClient", "UserStreamCore", "UserStreamTestSupport",
+                "CassandraStore", "CassandraSnapshot", "Store", "CQLClient", "UserStreamCore", "UserStreamTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -36,6 +36,19 @@ extension CassandraStore {
         return QueryResult(columns: columns, rows: rows)
     }
 
+    /// The pages of a SELECT at the store's read consistency, fetched as they are iterated: for bulk reads such as a
+    /// local snapshot of the keyspace. Anything but SELECT is refused like in ``query(_:limit:)``.
+    public func selectPages(_ text: String, pageSize: Int32 = 5000) throws -> CQLPageSequence {
+        let keyword = Self.leadingKeyword(text)
+        guard keyword == "SELECT" else {
+            throw CassandraStoreError(.readOnlyQuery, "query: only SELECT statements are allowed, not \(keyword)")
+        }
+        return client.queryPages(text, consistency: configuration.readConsistency, pageSize: pageSize)
+    }
+
+    /// A cell as text, as ``query(_:limit:)`` renders it.
+    public static func text(of value: CQLValue) -> String? { render(value) }
+
     /// The first keyword, upper-cased (whitespace and comments skipped).
     static func leadingKeyword(_ text: String) -> String {
         var rest = Substring(text)

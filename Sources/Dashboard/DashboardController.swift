@@ -41,10 +41,13 @@ public struct DashboardController: Sendable {
     ///     answer 409.
     ///   - logOffsets: the log's earliest and end offsets per partition of the topic the processor consumes, for the
     ///     consumer lag; nil when this process has no log (`serve`), lag is then "unknown".
+    ///   - deadLetters: the monitor following `users_created.dlq`, for the latest dead-letter reasons; without one
+    ///     they come from the runs that dead-lettered.
     public init(
         store: SQLiteStore,
         scheduler: JobScheduler?,
         logOffsets: (@Sendable () async throws -> [TopicPartition: ClosedOffsetRange])?,
+        deadLetters: DeadLetterMonitor? = nil,
         configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "userstream.dashboard")
     ) {
@@ -52,6 +55,7 @@ public struct DashboardController: Sendable {
             store: store,
             scheduler: scheduler,
             logOffsets: logOffsets,
+            deadLetters: deadLetters,
             recentRuns: configuration.recentRuns
         )
         self.configuration = configuration

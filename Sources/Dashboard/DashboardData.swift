@@ -9,6 +9,7 @@ struct DashboardData: Sendable {
     let store: SQLiteStore
     let scheduler: JobScheduler?
     let logOffsets: (@Sendable () async throws -> [TopicPartition: ClosedOffsetRange])?
+    let deadLetters: DeadLetterMonitor?
     let recentRuns: Int
 
     var keyspace: String { store.configuration.keyspace }
@@ -82,13 +83,7 @@ struct DashboardData: Sendable {
             for (kind, count) in report.run.errors { errors[kind, default: 0] += count }
         }
         let errorCount = errors.values.reduce(0, +)
-        var reasons: [String] = []
-        for report in recent where report.run.deadLettered > 0 || report.processed.deadLettered > 0 {
-            let kinds = report.run.errors.keys.sorted().joined(separator: ", ")
-            let reason = [report.run.message, kinds.isEmpty ? nil : kinds].compactMap { $0 }.joined(separator: ": ")
-            reasons.append("\(report.run.runID): \(reason.isEmpty ? "invalid records" : reason)")
-            if reasons.count == 5 { break }
-        }
+        let (reasons, letters, source) = deadLetterReasons(recent)
         let lag = try await lag()
         return .init(
             generatedAt: Timestamp.iso8601(milliseconds: Timestamp.nowMilliseconds()),
@@ -97,12 +92,42 @@ struct DashboardData: Sendable {
             processedTotal: processed,
             deadLetteredTotal: deadLettered,
             deadLetterReasons: reasons,
+            deadLetterSource: source,
+            deadLetters: letters,
             runCount: runCount,
             apiErrors: errors,
             apiErrorRate: requests == 0 ? 0 : Double(errorCount) / Double(requests),
             totalLag: lag.total,
             scheduler: schedulerState
         )
+    }
+
+    /// The latest dead-letter reasons: the tail of `users_created.dlq` when this process follows it, else the runs
+    /// that dead-lettered (their messages and error kinds).
+    func deadLetterReasons(_ recent: [JobRunReport]) -> ([String], [DashboardModels.DeadLetter], String) {
+        if let deadLetters {
+            let letters = deadLetters.snapshot().latest.map { letter in
+                DashboardModels.DeadLetter(
+                    partition: letter.partition, offset: letter.offset,
+                    time: Timestamp.iso8601(milliseconds: letter.timestamp), key: letter.key, reason: letter.reason,
+                    stage: letter.stage, origin: letter.origin, runID: letter.runID
+                )
+            }
+            let reasons = letters.prefix(5).map { letter in
+                let place = [letter.stage, letter.origin ?? "\(Topics.usersCreatedDLQ)-\(letter.partition)@\(letter.offset)"]
+                    .compactMap { $0 }.joined(separator: ", ")
+                return "\(letter.reason) (\(place))"
+            }
+            return (reasons, letters, Topics.usersCreatedDLQ)
+        }
+        var reasons: [String] = []
+        for report in recent where report.run.deadLettered > 0 || report.processed.deadLettered > 0 {
+            let kinds = report.run.errors.keys.sorted().joined(separator: ", ")
+            let reason = [report.run.message, kinds.isEmpty ? nil : kinds].compactMap { $0 }.joined(separator: ": ")
+            reasons.append("\(report.run.runID): \(reason.isEmpty ? "invalid records" : reason)")
+            if reasons.count == 5 { break }
+        }
+        return (reasons, [], "runs")
     }
 
     func lag() async throws -> DashboardModels.Lag {

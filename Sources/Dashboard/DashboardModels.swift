@@ -13,8 +13,13 @@ public enum DashboardModels {
         public var processedTotal: Int
         /// Dead-lettered records (`run_stats.dead_lettered`).
         public var deadLetteredTotal: Int
-        /// Latest dead-letter reasons (from runs that dead-lettered: their error kinds and messages).
+        /// Latest dead-letter reasons, newest first, as one line each: from the `dlq_reason` headers of
+        /// `users_created.dlq` when this process reads the log, else from the runs that dead-lettered.
         public var deadLetterReasons: [String]
+        /// Where `deadLetterReasons` come from: `users_created.dlq` (the topic's tail), or `runs` (no log here).
+        public var deadLetterSource: String
+        /// The latest dead letters read from `users_created.dlq`, newest first; empty without a log.
+        public var deadLetters: [DeadLetter]
         /// Recorded job runs.
         public var runCount: Int
         /// API errors over the recent runs, by kind.
@@ -24,6 +29,23 @@ public enum DashboardModels {
         /// Total consumer lag, nil when the log's end offsets are unknown in this process.
         public var totalLag: Int64?
         public var scheduler: SchedulerState
+    }
+
+    /// One record of `users_created.dlq`.
+    public struct DeadLetter: Codable, Sendable, Hashable {
+        public var partition: Int32
+        public var offset: Int64
+        /// The record's time, ISO-8601 UTC.
+        public var time: String
+        /// The user id (record key), when present.
+        public var key: String?
+        /// The `dlq_reason` header.
+        public var reason: String
+        /// The `dlq_stage` header: `ingest` or `process`.
+        public var stage: String?
+        /// Where the original record was: `topic-partition@offset`.
+        public var origin: String?
+        public var runID: String?
     }
 
     /// The scheduler as this process sees it.

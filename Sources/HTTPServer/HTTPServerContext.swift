@@ -1,4 +1,5 @@
 import Pipeline
+import Synchronization
 import Store
 import TrinoProtocol
 import UserStreamCore
@@ -14,6 +15,8 @@ public struct HTTPServerContext: Sendable {
     public var log: (any Log)?
     /// Trino's query lifecycle over ``store``, shared by every request of the server.
     public var trino: TrinoQueryManager
+    /// More checks `/readyz` runs besides the store's and the scheduler's: the log, Cassandra.
+    public var readiness: [ReadinessCheck]
     /// The version `/v1/info` and `SELECT version()` report.
     public var version: String
     /// When the server process started, for `/v1/info`'s `uptime`.
@@ -23,18 +26,69 @@ public struct HTTPServerContext: Sendable {
     ///   - store: the embedded store.
     ///   - scheduler: the scheduler when the pipeline runs in this process (readiness then requires it running).
     ///   - trino: the Trino query manager; default one over `store` with the default configuration.
+    ///   - readiness: more checks for `/readyz` (each must finish within its timeout).
     public init(
         store: SQLiteStore,
         scheduler: JobScheduler? = nil,
         log: (any Log)? = nil,
         trino: TrinoQueryManager? = nil,
+        readiness: [ReadinessCheck] = [],
         version: String = TrinoQueryManagerConfiguration().serverVersion
     ) {
         self.store = store
         self.scheduler = scheduler
         self.log = log
         self.trino = trino ?? TrinoQueryManager(executor: store)
+        self.readiness = readiness
         self.version = version
         self.startedAt = .now
     }
+}
+
+/// One dependency `/readyz` checks: ready when `check` returns within `timeout`, not ready when it throws or takes
+/// longer.
+///
+/// ```swift
+/// ReadinessCheck("log") { _ = try await log.partitionCount(of: Topics.usersCreated) }
+/// ```
+public struct ReadinessCheck: Sendable {
+    public var name: String
+    public var timeout: Duration
+    public var check: @Sendable () async throws -> Void
+
+    public init(_ name: String, timeout: Duration = .seconds(3), _ check: @escaping @Sendable () async throws -> Void) {
+        self.name = name
+        self.timeout = timeout
+        self.check = check
+    }
+
+    /// "ok", or "failed: <why>". A check that does not answer in time is left to finish on its own (a client
+    /// library call may not honour cancellation), so that `/readyz` itself always answers within `timeout`.
+    func outcome() async -> String {
+        let pending = PendingAnswer()
+        return await withCheckedContinuation { continuation in
+            pending.continuation.withLock { $0 = continuation }
+            let checker = Task {
+                let outcome: String
+                do {
+                    try await check()
+                    outcome = "ok"
+                } catch {
+                    outcome = "failed: \(error)"
+                }
+                pending.continuation.withLock { $0.take() }?.resume(returning: outcome)
+            }
+            Task { [timeout, name] in
+                try? await Task.sleep(for: timeout)
+                guard let late = pending.continuation.withLock({ $0.take() }) else { return }
+                checker.cancel()
+                late.resume(returning: "failed: \(name) did not answer within \(timeout)")
+            }
+        }
+    }
+}
+
+/// The continuation of a readiness check, resumed once by whichever comes first: the answer or the timeout.
+private final class PendingAnswer: Sendable {
+    let continuation = Mutex<CheckedContinuation<String, Never>?>(nil)
 }

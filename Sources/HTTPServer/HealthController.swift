@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// `/healthz` (the process answers) and `/readyz` (the store answers a query and, under `run`, the scheduler runs).
+/// `/healthz` (the process answers) and `/readyz` (the store answers a query, under `run` the scheduler runs, and
+/// the context's other checks pass: the log, Cassandra).
 struct HealthController: Sendable {
     let context: HTTPServerContext
 
@@ -25,6 +26,12 @@ struct HealthController: Sendable {
         }
         if let scheduler = context.scheduler {
             checks["scheduler"] = scheduler.isServing ? "ok" : "failed: not running"
+        }
+        await withTaskGroup(of: (String, String).self) { group in
+            for check in context.readiness {
+                group.addTask { (check.name, await check.outcome()) }
+            }
+            for await (name, outcome) in group { checks[name] = outcome }
         }
         let ready = checks.values.allSatisfy { $0 == "ok" }
         var document: [String: Any] = ["status": ready ? "ok" : "unavailable", "checks": checks]

@@ -87,6 +87,112 @@ import Glibc
     }
 }
 
+extension HTTPCLITests {
+    /// `GET` a JSON document.
+    static func json(_ port: Int, _ path: String) async throws -> [String: Any] {
+        let answer = try await get(port, path)
+        return (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8))) as? [String: Any] ?? [:]
+    }
+
+    @Test("run --cassandra and serve --cassandra --kafka: dashboard, Trino and readiness over a Cassandra keyspace")
+    func overCassandra() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let cqlPort = try KafkaCLITests.freePort()
+        let kafkaPort = try KafkaCLITests.freePort()
+        let runPort = try KafkaCLITests.freePort()
+        let servePort = try KafkaCLITests.freePort()
+        let storeData = directory.path + "/store-node"
+
+        // The "cluster": our CQL server (`userstream store`) as Cassandra, run's embedded log as Kafka.
+        let store = try CLI.start(["store", "--port", String(cqlPort), "--data-dir", storeData])
+        defer { store.signal(SIGKILL) }
+        try await CQLCLITests.waitForListener(store)
+        let run = try CLI.start([
+            "run", "--source", "synthetic", "--rate", "500", "--batch-size", "50", "--schedule", "@every 2s",
+            "--duration", "1s", "--cassandra", "127.0.0.1:\(cqlPort)", "--kafka-port", String(kafkaPort),
+            "--cql-port", "0", "--http-port", String(runPort), "--snapshot-interval", "1s",
+            "--data-dir", directory.path + "/run",
+        ])
+        defer { run.signal(SIGKILL) }
+        try await Self.waitForHTTP(run)
+        let stored = try await KafkaCLITests.waitForRows(300, data: storeData, timeout: .seconds(90))
+        #expect(stored >= 300, "\(run.stderrSoFar.suffix(3000))")
+
+        // A record that is not a user: the processor dead-letters it with its reason.
+        let bad = directory.path + "/bad.json"
+        try Data("{\"not\": \"a user\"}".utf8).write(to: URL(fileURLWithPath: bad))
+        let produce = try await ChildProcess.run(
+            "/usr/bin/kcat",
+            ["-P", "-b", "127.0.0.1:\(kafkaPort)", "-t", "users_created", "-k", "bad-record", bad],
+            timeout: .seconds(30)
+        )
+        #expect(produce.status == 0, "\(produce.stderr)")
+
+        let serve = try CLI.start([
+            "serve", "--cassandra", "127.0.0.1:\(cqlPort)", "--kafka", "127.0.0.1:\(kafkaPort)",
+            "--snapshot-interval", "1s", "--port", String(servePort), "--data-dir", directory.path + "/serve",
+        ])
+        defer { serve.signal(SIGKILL) }
+        try await Self.waitForHTTP(serve)
+
+        // serve: the latest dead letters come from users_created.dlq, with the processor's reason and origin.
+        var summary: [String: Any] = [:]
+        var letters: [[String: Any]] = []
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            summary = try await Self.json(servePort, "/api/summary")
+            letters = summary["deadLetters"] as? [[String: Any]] ?? []
+            if !letters.isEmpty, (summary["storedUsers"] as? Int ?? 0) >= 300 { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(summary["deadLetterSource"] as? String == "users_created.dlq", "\(summary)")
+        let letter = try #require(letters.first, "no dead letters: \(summary)\n\(serve.stderrSoFar.suffix(2000))")
+        #expect(letter["key"] as? String == "bad-record", "\(letter)")
+        #expect(letter["stage"] as? String == "process", "\(letter)")
+        #expect((letter["origin"] as? String)?.hasPrefix("users_created-") == true, "\(letter)")
+        #expect((letter["reason"] as? String ?? "").count > 3, "\(letter)")
+        #expect((summary["deadLetterReasons"] as? [String])?.first?.contains("process") == true, "\(summary)")
+        let lag = try await Self.json(servePort, "/api/lag")
+        #expect(lag["known"] as? Bool == true, "\(lag)")
+
+        let serveReady = try await Self.get(servePort, "/readyz")
+        #expect(serveReady.status == "200", "\(serveReady.body)")
+        #expect(serveReady.body.contains("\"cassandra\":\"ok\""), "\(serveReady.body)")
+        #expect(serveReady.body.contains("\"log\":\"ok\""), "\(serveReady.body)")
+        let served = try await Self.trinoClients(port: servePort, minUsers: stored)
+        #expect(served.status == 0, "stdout:\n\(served.stdout)\nstderr:\n\(served.stderr.suffix(4000))")
+
+        // run --cassandra serves the same dashboard, with its scheduler.
+        let runSummary = try await Self.json(runPort, "/api/summary")
+        #expect((runSummary["storedUsers"] as? Int ?? 0) >= 300, "\(runSummary)")
+        #expect((runSummary["scheduler"] as? [String: Any])?["available"] as? Bool == true, "\(runSummary)")
+        let runReady = try await Self.get(runPort, "/readyz")
+        #expect(runReady.status == "200", "\(runReady.body)")
+        for check in ["cassandra", "log", "scheduler", "store"] {
+            #expect(runReady.body.contains("\"\(check)\":\"ok\""), "\(check): \(runReady.body)")
+        }
+
+        // The pipeline and the "cluster" go away: serve stays up and says what is missing.
+        run.signal(SIGTERM)
+        #expect(try await run.wait(timeout: .seconds(60)).status == 0, "\(run.stderrSoFar.suffix(3000))")
+        store.signal(SIGTERM)
+        #expect(try await store.wait(timeout: .seconds(30)).status == 0)
+        var notReady = (status: "", body: "")
+        let until = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < until {
+            notReady = try await Self.get(servePort, "/readyz")
+            if notReady.body.contains("\"cassandra\":\"failed"), notReady.body.contains("\"log\":\"failed") { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(notReady.status == "503", "\(notReady.body)")
+        #expect(notReady.body.contains("\"cassandra\":\"failed"), "\(notReady.body)")
+        #expect(notReady.body.contains("\"log\":\"failed"), "\(notReady.body)")
+        serve.signal(SIGTERM)
+        #expect(try await serve.wait(timeout: .seconds(60)).status == 0, "\(serve.stderrSoFar.suffix(3000))")
+    }
+}
+
 /// Headless Chromium loads the dashboard of a running pipeline (`userstream run` with data) and the test reads the
 /// rendered DOM; a screenshot is saved under the build folder.
 @Suite(.serialized) struct DashboardCLIBrowserTests {

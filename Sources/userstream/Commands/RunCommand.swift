@@ -1,6 +1,5 @@
 import ArgumentParser
 import CQLEngine
-import Dashboard
 import CQLServer
 import HTTPServer
 import KafkaBroker
@@ -46,14 +45,16 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         help: """
-            Serve HTTP (Trino's protocol for Superset, /metrics, /healthz, /readyz) on this port; 0 turns it off. \
-            (env: USERSTREAM_HTTP_PORT)
+            Serve HTTP (the dashboard, Trino's protocol for Superset, /metrics, /healthz, /readyz) on this port; 0 \
+            turns it off. (env: USERSTREAM_HTTP_PORT)
             """
     )
     var httpPort: Int = Env.int("HTTP_PORT", 8080)
 
     @Option(help: "The address the HTTP server binds. (env: USERSTREAM_HTTP_HOST)")
     var httpHost: String = Env.string("HTTP_HOST", "127.0.0.1")
+
+    @OptionGroup var snapshotOptions: SnapshotOptions
 
     @Option(help: "When user_automation runs: cron (UTC), @hourly…, or @every 30s. (env: USERSTREAM_SCHEDULE)")
     var schedule: String = Env.string("SCHEDULE", "* * * * *")
@@ -142,39 +143,6 @@ struct RunCommand: AsyncParsableCommand {
                 try await server.bind()
                 services.append(.init(service: server))
             }
-            // HTTP: Trino's protocol, /metrics, /healthz and /readyz on the embedded store (not with --cassandra).
-            if httpPort != 0, let sqlite = store as? SQLiteStore {
-                // userstream_consumer_lag{partition} for /metrics: only measured where /metrics is served.
-                services.append(
-                    .init(
-                        service: ConsumerLagMonitor(
-                            log: log,
-                            store: store,
-                            group: processOptions.group,
-                            logger: logger
-                        )
-                    )
-                )
-                let topic = Topics.usersCreated
-                let dashboard = DashboardController(
-                    store: sqlite,
-                    scheduler: scheduler,
-                    logOffsets: { [log] in
-                        let ranges = try await log.offsets(of: topic)
-                        return Dictionary(
-                            uniqueKeysWithValues: ranges.map { (TopicPartition(topic: topic, partition: $0.key), $0.value) }
-                        )
-                    },
-                    logger: logger
-                )
-                let app = buildApplication(
-                    HTTPServerContext(store: sqlite, scheduler: scheduler, log: log),
-                    configuration: HTTPServerConfiguration(host: httpHost, port: httpPort),
-                    extraRoutes: [{ dashboard.addRoutes(to: $0) }],
-                    logger: logger
-                )
-                services.append(.init(service: app))
-            }
             logger.info(
                 "userstream.run.started",
                 metadata: [
@@ -183,10 +151,24 @@ struct RunCommand: AsyncParsableCommand {
                 ]
             )
             // Services shut down in reverse order: the scheduler stops fetching first, then the processor drains.
-            try await Components.runServices(
-                services + [.init(service: processor), .init(service: scheduler)],
+            let pipeline: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: processor), .init(service: scheduler),
+            ]
+            guard httpPort != 0 else {
+                try await Components.runServices(services + pipeline, logger: logger)
+                return
+            }
+            // HTTP: Trino's protocol, /metrics, /healthz, /readyz and the dashboard, over the embedded store or a
+            // local copy of the Cassandra keyspace (--cassandra).
+            try await Components.withHTTPServices(
+                .init(store: store, log: log, scheduler: scheduler, group: processOptions.group),
+                snapshot: snapshotOptions,
+                host: httpHost,
+                port: httpPort,
                 logger: logger
-            )
+            ) { http in
+                try await Components.runServices(services + http + pipeline, logger: logger)
+            }
         }
         logger.info("userstream.run.stopped")
     }

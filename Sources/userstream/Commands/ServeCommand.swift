@@ -1,22 +1,33 @@
 import ArgumentParser
-import Dashboard
+import CassandraStore
 import HTTPServer
-import Hummingbird
+import KafkaLog
 import Logging
+import Pipeline
 import ServiceLifecycle
 import Store
+import UserStreamCore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the store over HTTP alone: Trino's protocol for Superset, /metrics, /healthz, /readyz.",
+        abstract:
+            "Serve the store over HTTP alone: the dashboard, Trino's protocol for Superset, /metrics, /healthz, /readyz.",
         discussion: """
-            Opens the store read-only, so it works while `userstream run` writes the same data dir. \
-            Superset: trino://trino@localhost:8080/cassandra/spark_streams
+            Reads the embedded store read-only, so it works while `userstream run` writes the same data dir; or, \
+            with --cassandra, a Cassandra keyspace the pipeline writes (through a local copy refreshed every \
+            --snapshot-interval). With --kafka it also reads the log: consumer lag and the latest dead letters of \
+            users_created.dlq. Superset: trino://trino@localhost:8080/cassandra/spark_streams
             """
     )
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var kafka: KafkaClientOptions
+    @OptionGroup var cassandra: CassandraOptions
+    @OptionGroup var snapshotOptions: SnapshotOptions
+
+    @Option(help: "The processor's consumer group, whose lag is shown. (env: USERSTREAM_GROUP)")
+    var group: String = Env.string("GROUP", "userstream")
 
     @Option(help: "The HTTP port. (env: USERSTREAM_HTTP_PORT)")
     var port: Int = Env.int("HTTP_PORT", 8080)
@@ -26,25 +37,47 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0…65535") }
+        if let problem = Env.problems.first { throw ValidationError(problem) }
     }
 
     func run() async throws {
         let logger = data.makeLogger()
-        let store = try Components.openStore(data, readOnly: true, logger: logger)
-        do {
-            // No scheduler and no log in this process: the dashboard's controls answer 409 and lag is "unknown".
-            let dashboard = DashboardController(store: store, scheduler: nil, logOffsets: nil, logger: logger)
-            let app = buildApplication(
-                HTTPServerContext(store: store),
-                configuration: HTTPServerConfiguration(host: host, port: port),
-                extraRoutes: [{ dashboard.addRoutes(to: $0) }],
-                logger: logger
+        // The store: a Cassandra keyspace (--cassandra), else the embedded store, read-only.
+        let store: any UserStore
+        if let configuration = cassandra.configuration() {
+            logger.info(
+                "cassandra.connecting",
+                metadata: [
+                    "cql.contact_points": "\(configuration.client.contactPoints.map(\.description))",
+                    "cql.keyspace": "\(configuration.keyspace)",
+                ]
             )
-            try await Components.runServices([.init(service: app)], logger: logger)
+            store = try await CassandraStore.open(configuration: configuration, logger: logger)
+        } else {
+            store = try Components.openStore(data, readOnly: true, logger: logger)
+        }
+        // The log, only with --kafka: the embedded log belongs to the process that writes it.
+        var log: (any Log)? = nil
+        do {
+            if let configuration = kafka.configuration(partitions: 3) {
+                logger.info("kafka.connecting", metadata: ["kafka.bootstrap": "\(configuration.bootstrapServers)"])
+                log = try KafkaLog(configuration: configuration, logger: logger)
+            }
+            try await Components.withHTTPServices(
+                .init(store: store, log: log, scheduler: nil, group: group),
+                snapshot: snapshotOptions,
+                host: host,
+                port: port,
+                logger: logger
+            ) { services in
+                try await Components.runServices(services, logger: logger)
+            }
         } catch {
+            try? await log?.close()
             try? await store.close()
             throw error
         }
+        try await log?.close()
         try await store.close()
     }
 }

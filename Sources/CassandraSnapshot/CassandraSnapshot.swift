@@ -1,0 +1,272 @@
+import CQLClient
+import CQLWire
+import CassandraStore
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+import Store
+import Synchronization
+import UserStreamCore
+
+/// A local, read-only copy of a Cassandra keyspace's pipeline tables in an embedded store, refreshed every
+/// `interval`: what the dashboard and the Trino endpoint read under `--cassandra`.
+///
+/// Aggregations such as `GROUP BY gender` or a `date_trunc('minute', …)` time series need a scan of `created_users`
+/// on Cassandra whatever runs them (Trino's Cassandra connector scans too). The snapshot scans each table once per
+/// refresh, page by page, and answers every dashboard and SQL query from SQLite in between, with the same SQL as the
+/// embedded store, so the two back ends show the same numbers.
+///
+/// A refresh copies `created_users`, `user_counts`, `consumer_offsets`, `run_stats` and `job_runs` into staging tables
+/// (bounded memory: one page at a time), then replaces the snapshot's tables in one transaction: readers see either
+/// the previous snapshot or the new one, never a mix. Users are copied in ingestion order (`ingested_at`), so
+/// "newest users" reads the same as on the embedded store. A failed refresh keeps the previous snapshot and is
+/// reported by ``status()`` (and `/readyz`).
+public final class CassandraSnapshot: Service, Sendable {
+    /// How the last refreshes went.
+    public struct Status: Sendable, Hashable {
+        /// Completed refreshes.
+        public var refreshes: Int
+        /// When the snapshot was last replaced, milliseconds since the Unix epoch; nil before the first one.
+        public var refreshedAt: Int64?
+        /// How long the last successful refresh took.
+        public var lastDuration: Duration?
+        /// Rows copied per table by the last successful refresh.
+        public var rows: [String: Int]
+        /// The error of the last attempt, nil when it succeeded.
+        public var lastError: String?
+    }
+
+    /// The snapshot: an embedded store in a private directory, removed by ``close()``.
+    public let store: SQLiteStore
+    public let configuration: CassandraSnapshotConfiguration
+    let source: CassandraStore
+    let directory: String
+    let logger: Logger
+    private let state = Mutex(Status(refreshes: 0, refreshedAt: nil, lastDuration: nil, rows: [:], lastError: nil))
+
+    /// Creates the snapshot's store in a new directory under `configuration.parentDirectory` and refreshes it once
+    /// (a failure of that first refresh is logged and reported by ``status()``, not thrown: Cassandra may still be
+    /// starting).
+    public static func open(
+        source: CassandraStore,
+        configuration: CassandraSnapshotConfiguration = CassandraSnapshotConfiguration(),
+        logger: Logger
+    ) async throws -> CassandraSnapshot {
+        let directory = configuration.parentDirectory + "/userstream-cassandra-snapshot-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var storeConfiguration = SQLiteStoreConfiguration(directory: directory)
+        storeConfiguration.keyspace = source.configuration.keyspace
+        let store: SQLiteStore
+        do {
+            store = try SQLiteStore(configuration: storeConfiguration, logger: logger)
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+        let snapshot = CassandraSnapshot(
+            store: store,
+            source: source,
+            configuration: configuration,
+            directory: directory,
+            logger: logger
+        )
+        await snapshot.attemptRefresh()
+        return snapshot
+    }
+
+    private init(
+        store: SQLiteStore,
+        source: CassandraStore,
+        configuration: CassandraSnapshotConfiguration,
+        directory: String,
+        logger: Logger
+    ) {
+        self.store = store
+        self.source = source
+        self.configuration = configuration
+        self.directory = directory
+        self.logger = logger
+    }
+
+    public func status() -> Status {
+        state.withLock { $0 }
+    }
+
+    /// Refreshes every `interval` until graceful shutdown.
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.configuration.interval) }
+            } catch {
+                break
+            }
+            await attemptRefresh()
+        }
+    }
+
+    /// Closes the snapshot's store and removes its directory.
+    public func close() async throws {
+        try await store.close()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func attemptRefresh() async {
+        do {
+            try await refresh()
+        } catch {
+            state.withLock { $0.lastError = "\(error)" }
+            logger.warning(
+                "cassandra.snapshot.failed",
+                metadata: ["error": "\(error)", "cql.keyspace": "\(source.configuration.keyspace)"]
+            )
+        }
+    }
+
+    /// Copies the tables from Cassandra and replaces the snapshot's tables with them in one transaction.
+    public func refresh() async throws {
+        let started = ContinuousClock.now
+        let keyspace = source.configuration.keyspace
+        let pool = store.database
+        var rows: [String: Int] = [:]
+        for table in SnapshotTable.all {
+            let staging = table.staging
+            let target = table.target(keyspace: keyspace)
+            try await pool.write { db in
+                try db.execute(sql: "DROP TABLE IF EXISTS temp.\(staging)")
+                try db.execute(
+                    sql: "CREATE TEMP TABLE \(staging) AS SELECT \(table.columnList) FROM \(target) WHERE 0"
+                )
+            }
+            let insert =
+                "INSERT INTO temp.\(staging) VALUES (\(Array(repeating: "?", count: table.columns.count).joined(separator: ", ")))"
+            var count = 0
+            let pages = try source.selectPages(
+                "SELECT \(table.columnList) FROM \(keyspace).\(table.name)",
+                pageSize: configuration.pageSize
+            )
+            for try await page in pages {
+                count += page.rows.count
+                guard count <= configuration.maxRowsPerTable else {
+                    throw CassandraSnapshotError(
+                        .tooManyRows,
+                        "\(keyspace).\(table.name) has more than \(configuration.maxRowsPerTable) rows; raise the "
+                            + "snapshot's row limit (--snapshot-max-rows) or query Cassandra directly"
+                    )
+                }
+                let values = page.rows.map { $0.map(Self.databaseValue) }
+                try await pool.write { db in
+                    let statement = try db.cachedStatement(sql: insert)
+                    for row in values {
+                        try statement.execute(arguments: StatementArguments(row))
+                    }
+                }
+            }
+            rows[table.name] = count
+        }
+        try await pool.write { db in
+            for table in SnapshotTable.all {
+                let target = table.target(keyspace: keyspace)
+                try db.execute(sql: "DELETE FROM \(target)")
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO \(target) (\(table.columnList)) \
+                        SELECT \(table.coalescedColumnList) FROM temp.\(table.staging) \(table.order)
+                        """
+                )
+                try db.execute(sql: "DROP TABLE temp.\(table.staging)")
+            }
+        }
+        let elapsed = ContinuousClock.now - started
+        state.withLock {
+            $0.refreshes += 1
+            $0.refreshedAt = Timestamp.nowMilliseconds()
+            $0.lastDuration = elapsed
+            $0.rows = rows
+            $0.lastError = nil
+        }
+        logger.debug(
+            "cassandra.snapshot.refreshed",
+            metadata: ["rows": "\(rows)", "duration": "\(elapsed)", "cql.keyspace": "\(keyspace)"]
+        )
+    }
+
+    /// A CQL value as the SQLite value the embedded store keeps for it.
+    static func databaseValue(_ value: CQLValue) -> DatabaseValue {
+        switch value {
+        case .null, .unset: return .null
+        case .text(let text): return text.databaseValue
+        case .bigint(let number), .timestamp(let number): return number.databaseValue
+        case .int(let number): return Int64(number).databaseValue
+        case .date(let number): return Int64(number).databaseValue
+        case .smallint(let number): return Int64(number).databaseValue
+        case .tinyint(let number): return Int64(number).databaseValue
+        case .boolean(let flag): return Int64(flag ? 1 : 0).databaseValue
+        case .double(let number): return number.databaseValue
+        case .float(let number): return Double(number).databaseValue
+        case .uuid(let uuid): return uuid.description.lowercased().databaseValue
+        default: return (CassandraStore.text(of: value) ?? "").databaseValue
+        }
+    }
+}
+
+/// One table the snapshot copies: its CQL columns, where it lives in the embedded store, and the defaults that fill
+/// the embedded store's NOT NULL columns when a Cassandra cell is null.
+struct SnapshotTable: Sendable {
+    var name: String
+    /// Columns with the SQL expression that fills a null (nil: the column may be null).
+    var columns: [(name: String, whenNull: String?)]
+    /// `main` for `job_runs` (the embedded store's main file), else the keyspace.
+    var inMain = false
+    var order = ""
+
+    var staging: String { "snapshot_" + name }
+    var columnList: String { columns.map { "\"\($0.name)\"" }.joined(separator: ", ") }
+    var coalescedColumnList: String {
+        columns.map { column in
+            column.whenNull.map { "coalesce(\"\(column.name)\", \($0))" } ?? "\"\(column.name)\""
+        }.joined(separator: ", ")
+    }
+
+    func target(keyspace: String) -> String {
+        inMain ? "main.\(name)" : "\"\(keyspace)\".\(name)"
+    }
+
+    static let all: [SnapshotTable] = [
+        SnapshotTable(
+            name: "created_users",
+            columns: [
+                ("id", nil), ("first_name", "''"), ("last_name", "''"), ("gender", "''"), ("address", "''"),
+                ("post_code", "''"), ("email", "''"), ("username", "''"), ("dob", "''"), ("registered_date", "''"),
+                ("phone", "''"), ("picture", "''"), ("nat", nil), ("country", nil), ("city", nil), ("state", nil),
+                ("age", nil), ("latitude", nil), ("longitude", nil), ("cell", nil), ("ingested_at", "''"),
+            ],
+            // Ingestion order, so that rowid order is newest-last as in the embedded store.
+            order: "ORDER BY ingested_at, id"
+        ),
+        SnapshotTable(
+            name: "user_counts",
+            columns: [("minute", nil), ("dimension", nil), ("value", nil), ("count", "0")]
+        ),
+        SnapshotTable(
+            name: "consumer_offsets",
+            columns: [
+                ("group_id", nil), ("topic", nil), ("partition", nil), ("next_offset", nil), ("batch_id", "''"),
+                ("committed_at", "''"),
+            ]
+        ),
+        SnapshotTable(
+            name: "run_stats",
+            columns: [("run_id", nil), ("stored", "0"), ("duplicates", "0"), ("dead_lettered", "0")]
+        ),
+        SnapshotTable(
+            name: "job_runs",
+            columns: [
+                ("run_id", nil), ("job", "''"), ("trigger", "''"), ("source", "''"), ("started_at", "''"),
+                ("ended_at", nil), ("state", "'failed'"), ("requests", "0"), ("users_fetched", "0"),
+                ("produced", "0"), ("dead_lettered", "0"), ("errors", "'{}'"), ("message", nil),
+            ],
+            inMain: true
+        ),
+    ]
+}
