@@ -53,7 +53,7 @@ run: release
 # run real clients, clusters and several processes; 4. the headless-Chromium tests, alone.
 TIMING_SUITES := EmbeddedLogTests|PipelineTests|RandomUserTests
 BROWSER_SUITES := DashboardBrowserTests|DashboardCLIBrowserTests
-HEAVY_SUITES := CQLInteropTests|TrinoInteropTests|HTTPCLITests|CassandraStoreContractTests|KafkaInteropTests|KafkaCLITests|KafkaLogContractTests|KafkaLogMockClusterContractTests|KafkaLogGroupTests|KafkaLogUnreachableTests|CLITests
+HEAVY_SUITES := CQLInteropTests|CassandraSnapshotTests|TrinoInteropTests|HTTPCLITests|CassandraStoreContractTests|KafkaInteropTests|KafkaCLITests|KafkaLogContractTests|KafkaLogMockClusterContractTests|KafkaLogGroupTests|KafkaLogUnreachableTests|CLITests
 TEST_ENV = USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" USERSTREAM_PYTHON="$(abspath $(VENV))/bin/python"
 
 test: test-deps

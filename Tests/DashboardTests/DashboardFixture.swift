@@ -51,13 +51,15 @@ struct DashboardFixture {
     func controller(
         scheduler: JobScheduler? = nil,
         logOffsets: (@Sendable () async throws -> [TopicPartition: ClosedOffsetRange])? = nil,
+        deadLetters: DeadLetterMonitor? = nil,
         eventInterval: Duration = .milliseconds(50)
     ) -> DashboardController {
         var configuration = DashboardController.Configuration()
         configuration.eventInterval = eventInterval
         configuration.maxQueryRows = 50
         return DashboardController(
-            store: store, scheduler: scheduler, logOffsets: logOffsets, configuration: configuration, logger: logger
+            store: store, scheduler: scheduler, logOffsets: logOffsets, deadLetters: deadLetters,
+            configuration: configuration, logger: logger
         )
     }
 

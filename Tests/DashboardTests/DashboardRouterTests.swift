@@ -64,10 +64,64 @@ struct DashboardRouterTests {
                 #expect(summary.apiErrorRate == 2.0 / 5.0)
                 #expect(summary.deadLetterReasons.count == 1)
                 #expect(summary.deadLetterReasons.first?.contains("2 invalid records") == true)
+                #expect(summary.deadLetterSource == "runs")
+                #expect(summary.deadLetters.isEmpty)
                 #expect(summary.totalLag == 57)
                 #expect(!summary.scheduler.available && summary.scheduler.paused == nil)
             }
         }
+    }
+
+    @Test func deadLetterReasonsComeFromTheDLQTopicWhenTheLogIsHere() async throws {
+        let fixture = try await DashboardFixture()
+        defer { Task { await fixture.remove() } }
+        let log = try EmbeddedLog.open(
+            configuration: EmbeddedLogConfiguration(directory: fixture.directory.path + "/log"),
+            logger: fixture.logger
+        )
+        try await log.createTopic(Topics.usersCreatedDLQ, partitions: 1)
+        let bad = ConsumedRecord(
+            topic: Topics.usersCreated, partition: 1, offset: 41, timestamp: 1_714_564_800_000,
+            key: Array("user-41".utf8), value: Array("not json".utf8), headers: []
+        )
+        try await log.produce(
+            [
+                LogRecord(
+                    key: bad.key, value: bad.value,
+                    headers: [
+                        LogHeader(key: RecordHeaders.dlqReason, string: "malformed JSON at byte 0"),
+                        LogHeader(key: RecordHeaders.dlqStage, string: "process"),
+                        LogHeader(key: RecordHeaders.dlqOriginalTopic, string: bad.topic),
+                        LogHeader(key: RecordHeaders.dlqOriginalPartition, string: "1"),
+                        LogHeader(key: RecordHeaders.dlqOriginalOffset, string: "41"),
+                    ],
+                    timestamp: bad.timestamp
+                )
+            ],
+            to: Topics.usersCreatedDLQ
+        )
+        let monitor = DeadLetterMonitor(log: log, interval: .milliseconds(50), logger: fixture.logger)
+        let following = Task { try await monitor.run() }
+        for _ in 0..<200 where monitor.snapshot().seen == 0 { try await Task.sleep(for: .milliseconds(25)) }
+        try await fixture.application(fixture.controller(deadLetters: monitor)).test(.router) { client in
+            try await client.execute(uri: "/api/summary", method: .get) { response in
+                let summary = try DashboardFixture.decode(DashboardModels.Summary.self, response.body)
+                #expect(summary.deadLetterSource == "users_created.dlq")
+                #expect(summary.deadLetterReasons == ["malformed JSON at byte 0 (process, users_created-1@41)"])
+                #expect(summary.deadLetters.count == 1)
+                let letter = try #require(summary.deadLetters.first)
+                #expect(letter.partition == 0 && letter.offset == 0)
+                #expect(letter.time == "2024-05-01T12:00:00.000Z")
+                #expect(letter.key == "user-41")
+                #expect(letter.reason == "malformed JSON at byte 0")
+                #expect(letter.stage == "process")
+                #expect(letter.origin == "users_created-1@41")
+                #expect(letter.runID == nil)
+            }
+        }
+        following.cancel()
+        try await following.value
+        try await log.close()
     }
 
     @Test func runsAreNewestFirstWithStatsAndZeroRowsFlagged() async throws {

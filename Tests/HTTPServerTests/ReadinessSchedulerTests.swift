@@ -51,3 +51,57 @@ struct ReadinessSchedulerTests {
         try await log.close()
     }
 }
+
+/// What the context names besides the store and the scheduler: the log and Cassandra, each bounded in time.
+@Suite("Readiness checks of the log and Cassandra")
+struct ReadinessCheckTests {
+    struct Unreachable: Error, CustomStringConvertible {
+        var description: String { "connection refused" }
+    }
+
+    func application(_ fixture: HTTPTestStore, _ checks: [ReadinessCheck]) -> some ApplicationProtocol {
+        var logger = Logger(label: "userstream.http.tests")
+        logger.logLevel = .critical
+        return buildApplication(
+            HTTPServerContext(store: fixture.store, readiness: checks),
+            configuration: HTTPServerConfiguration(port: 0),
+            logger: logger
+        )
+    }
+
+    @Test func aFailingCheckMakesReadyz503AndSaysWhy() async throws {
+        let fixture = try await HTTPTestStore(users: 1)
+        defer { Task { await fixture.remove() } }
+        let app = application(fixture, [ReadinessCheck("log") { throw Unreachable() }, ReadinessCheck("cassandra") {}])
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.json?["failed"] as? [String] == ["log"])
+                let checks = response.json?["checks"] as? [String: String]
+                #expect(checks?["log"] == "failed: connection refused")
+                #expect(checks?["cassandra"] == "ok")
+                #expect(checks?["store"] == "ok")
+            }
+        }
+    }
+
+    @Test func aCheckThatDoesNotAnswerFailsWithinItsTimeout() async throws {
+        let fixture = try await HTTPTestStore(users: 1)
+        defer { Task { await fixture.remove() } }
+        // Ignores cancellation, as a blocking client call would.
+        let hanging = ReadinessCheck("log", timeout: .milliseconds(300)) {
+            let until = ContinuousClock.now + .seconds(5)
+            while ContinuousClock.now < until { try? await Task.sleep(for: .milliseconds(50)) }
+        }
+        let app = application(fixture, [hanging])
+        try await app.test(.router) { client in
+            let started = ContinuousClock.now
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                let checks = response.json?["checks"] as? [String: String]
+                #expect(checks?["log"]?.hasPrefix("failed: log did not answer within") == true, "\(String(describing: checks))")
+            }
+            #expect(ContinuousClock.now - started < .seconds(3))
+        }
+    }
+}

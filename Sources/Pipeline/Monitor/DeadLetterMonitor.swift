@@ -136,7 +136,7 @@ public final class DeadLetterMonitor: Service, Sendable {
         }
     }
 
-    static func deadLetter(_ record: ConsumedRecord) -> DeadLetter {
+    public static func deadLetter(_ record: ConsumedRecord) -> DeadLetter {
         var origin: String? = nil
         if let topic = record.header(RecordHeaders.dlqOriginalTopic) {
             origin = topic
