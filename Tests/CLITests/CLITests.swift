@@ -51,6 +51,14 @@ struct CLITests {
         #expect(unreachable.status != 0)
         #expect(unreachable.stderr.contains("no_host_available"), "\(unreachable.stderr)")
         #expect(unreachable.stderr.contains("127.0.0.1:1"))
+        // serve reads the same options, and its own.
+        let serve = try await CLI.run(
+            ["serve", "--port", "0", "--cassandra", "127.0.0.1:1", "--data-dir", directory.path + "/data"]
+        )
+        #expect(serve.status != 0)
+        #expect(serve.stderr.contains("no_host_available"), "\(serve.stderr)")
+        let interval = try await CLI.run(["serve", "--cassandra", "127.0.0.1:1", "--snapshot-interval", "0s"])
+        #expect(interval.stderr.contains("--snapshot-interval: '0s' is not a duration like 5s or 1m"))
     }
 
     @Test("ingest, then process, then query and runs on the same data dir")
