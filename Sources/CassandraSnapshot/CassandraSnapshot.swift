@@ -123,7 +123,8 @@ public final class CassandraSnapshot: Service, Sendable {
         }
     }
 
-    /// Copies the tables from Cassandra and replaces the snapshot's tables with them in one transaction.
+    /// Copies the tables from Cassandra and replaces the snapshot's tables with them in one transaction. One refresh at
+    /// a time: the service's loop is its caller (the staging tables are shared).
     public func refresh() async throws {
         let started = ContinuousClock.now
         let keyspace = source.configuration.keyspace

@@ -6,9 +6,10 @@ import UserStreamCore
 /// Follows the tail of `users_created.dlq` through the `Log` port and keeps its latest dead letters in memory, with
 /// the reasons the processor (or ingestor) wrote in their `dlq_reason` / `dlq_stage` headers.
 ///
-/// It reads as its own consumer group (`group`, default `userstream-dlq-view`) and never commits: on start it
-/// positions every partition `keep` records before its end, so the view starts with the latest dead letters and then
-/// follows new ones. Until the topic exists (the processor creates it), it checks again every `interval`.
+/// It reads as a consumer group of its own (`group`, default `userstream-dlq-view-<random>`, so that every process
+/// showing a dashboard sees every partition) and never commits: on start it positions every partition `keep` records
+/// before its end, so the view starts with the latest dead letters and then follows new ones. Until the topic exists
+/// (the processor creates it), it checks again every `interval`.
 ///
 /// ```swift
 /// let monitor = DeadLetterMonitor(log: log, logger: logger)
@@ -60,7 +61,7 @@ public final class DeadLetterMonitor: Service, Sendable {
     public init(
         log: any Log,
         topic: String = Topics.usersCreatedDLQ,
-        group: String = "userstream-dlq-view",
+        group: String = "userstream-dlq-view-" + String(UInt64.random(in: 0...UInt64.max), radix: 36),
         keep: Int = 20,
         interval: Duration = .seconds(1),
         logger: Logger

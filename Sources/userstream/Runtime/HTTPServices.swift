@@ -32,7 +32,6 @@ struct SnapshotOptions: ParsableArguments {
         guard let interval = DurationText.parse(snapshotInterval), interval > .zero else {
             throw ValidationError("--snapshot-interval: '\(snapshotInterval)' is not a duration like 5s or 1m")
         }
-        _ = interval
         guard snapshotMaxRows > 0 else { throw ValidationError("--snapshot-max-rows must be ≥ 1") }
     }
 
