@@ -3,10 +3,10 @@
 usage: cdp_page.py CHROMIUM URL
 
 Starts CHROMIUM headless with a fresh profile and `--remote-debugging-pipe` (the protocol's JSON messages, each ended
-by a NUL byte, on the browser's fds 3 (commands in) and 4 (answers and events out)), opens URL in a new page and
-prints the navigation's answer. Then, for each line on stdin, a command for that page (`{"method": "Runtime.evaluate",
-"params": {...}}`), prints its answer as one line on stdout: `{"result": {...}}` or `{"error": {...}}`. The page's
-console messages and exceptions go to stderr. At the end of stdin the browser is closed.
+by a NUL byte, on the browser's fds 3 (commands in) and 4 (answers and events out)), opens URL in a new page and, once
+it has loaded, prints the navigation's answer. Then, for each line on stdin, a command for that page (`{"method":
+"Runtime.evaluate", "params": {...}}`), prints its answer as one line on stdout: `{"result": {...}}` or `{"error":
+{...}}`. The page's console messages and exceptions go to stderr. At the end of stdin the browser is closed.
 """
 
 import ctypes
@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 ANSWER_TIMEOUT = 30
 
@@ -103,6 +104,17 @@ class PipeBrowser:
             return {"error": {"message": f"no answer to {method} within {ANSWER_TIMEOUT} s"}}
         return {"error": answer["error"]} if "error" in answer else {"result": answer.get("result", {})}
 
+    def loaded(self, session):
+        """Waits until the navigated document (not the first about:blank) has loaded."""
+        deadline = time.monotonic() + ANSWER_TIMEOUT
+        check = {"expression": 'location.href !== "about:blank" && document.readyState === "complete"'}
+        while time.monotonic() < deadline:
+            answer = self.call("Runtime.evaluate", check, session=session)
+            if answer.get("result", {}).get("result", {}).get("value") is True:
+                return True
+            time.sleep(0.1)
+        return False
+
     def close(self):
         self.call("Browser.close")
         try:
@@ -128,7 +140,12 @@ def main():
             session = required(attached, "Target.attachToTarget")["sessionId"]
             required(browser.call("Runtime.enable", session=session), "Runtime.enable")
             required(browser.call("Page.enable", session=session), "Page.enable")
-            print(json.dumps(browser.call("Page.navigate", {"url": url}, session=session)), flush=True)
+            navigated = browser.call("Page.navigate", {"url": url}, session=session)
+            if "errorText" in navigated.get("result", {}):
+                navigated = {"error": {"message": f"{url}: {navigated['result']['errorText']}"}}
+            elif "result" in navigated and not browser.loaded(session):
+                navigated = {"error": {"message": f"{url} did not finish loading within {ANSWER_TIMEOUT} s"}}
+            print(json.dumps(navigated), flush=True)
             for line in sys.stdin:
                 if line.strip():
                     command = json.loads(line)

@@ -63,7 +63,7 @@ import Glibc
         return URL(fileURLWithPath: CLI.binary).deletingLastPathComponent().path
     }
 
-    /// Reads the page every 250 ms until `done` holds (true) or `timeout` passes (false, the last state recorded).
+    /// Reads the page every 250 ms until `done` holds; after `timeout`, throws with the last state read.
     static func waitFor(
         _ page: CDPPage,
         _ what: String,
@@ -74,8 +74,7 @@ import Glibc
         var state = try await page.evaluate(PageState.self, readPage)
         while !done(state) {
             if ContinuousClock.now > deadline {
-                Issue.record("\(what): not within \(timeout); the page: \(state)")
-                return state
+                throw CDPPage.Failure(description: "\(what): not within \(timeout); the page: \(state)")
             }
             try await Task.sleep(for: .milliseconds(250))
             state = try await page.evaluate(PageState.self, readPage)
