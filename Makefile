@@ -7,7 +7,8 @@ DEB_BUILD := libsqlite3-dev librdkafka-dev zlib1g-dev libsnappy-dev liblz4-dev l
 # Real clients the interop tests drive: kcat (Debian's, librdkafka 2.0.2) and Debian's python3-cassandra, and, in a
 # virtualenv from PyPI, confluent-kafka, kafka-python, the DataStax cassandra-driver and cqlsh, and for the HTTP
 # server the trino client, SQLAlchemy (its trino dialect), pandas and prometheus-client's text-format parser.
-# Headless Chromium for the dashboard's browser test.
+# Headless Chromium for the dashboard's browser tests (the live one drives it over the DevTools pipe with
+# Tests/Browser/cdp_page.py, standard library only).
 DEB_TEST := kcat python3-cassandra chromium
 VENV := .venv-interop
 PY_TEST := confluent-kafka==2.16.1 kafka-python==3.0.12 cassandra-driver==3.30.1 cqlsh==6.2.2 \
@@ -52,7 +53,7 @@ run: release
 # 1. the unit suites; 2. the suites that check timing (poll timeouts, deadlines, retries), alone; 3. the suites that
 # run real clients, clusters and several processes; 4. the headless-Chromium tests, alone.
 TIMING_SUITES := EmbeddedLogTests|PipelineTests|RandomUserTests
-BROWSER_SUITES := DashboardBrowserTests|DashboardCLIBrowserTests
+BROWSER_SUITES := DashboardBrowserTests|DashboardCLIBrowserTests|DashboardLiveBrowserTests
 HEAVY_SUITES := CQLInteropTests|CassandraSnapshotTests|TrinoInteropTests|HTTPCLITests|CassandraStoreContractTests|KafkaInteropTests|KafkaCLITests|KafkaLogContractTests|KafkaLogMockClusterContractTests|KafkaLogGroupTests|KafkaLogUnreachableTests|CLITests
 TEST_ENV = USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" USERSTREAM_PYTHON="$(abspath $(VENV))/bin/python"
 
