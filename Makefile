@@ -16,7 +16,7 @@ PY_TEST := confluent-kafka==2.16.1 kafka-python==3.0.12 cassandra-driver==3.30.1
 PYTHON ?= python3
 ARGS ?=
 
-.PHONY: all deps apt-install test-deps build release run test bench bench-kafka bench-cql clean
+.PHONY: all deps apt-install test-deps build release run test bench bench-kafka bench-cql bench-snapshot clean
 
 all: release
 
@@ -77,6 +77,10 @@ bench-kafka: release test-deps
 bench-cql: release test-deps
 	$(SWIFT) build -c release --product cql-bench
 	$(VENV)/bin/python bench/cql_bench.py --userstream ./.build/release/userstream $(ARGS)
+
+## How long `serve --cassandra` takes to refresh its local copy of the keyspace (ARGS=USERS, default 100000).
+bench-snapshot: release
+	bench/snapshot_bench.sh $(ARGS)
 
 clean:
 	rm -rf .build $(VENV)

@@ -8,24 +8,28 @@ BIN=${USERSTREAM:-./.build/release/userstream}
 DIR=$(mktemp -d)
 CQL_PORT=${CQL_PORT:-19042}
 HTTP_PORT=${HTTP_PORT:-18080}
-cleanup() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DIR"; }
+PIDS=""
+cleanup() { [ -z "$PIDS" ] || kill $PIDS 2>/dev/null || true; sleep 1; rm -rf "$DIR"; }
 trap cleanup EXIT
 
 "$BIN" store --port "$CQL_PORT" --data-dir "$DIR/node" --log-level warning &
+PIDS="$PIDS $!"
 sleep 1
 "$BIN" ingest --source synthetic --seed 7 --count "$USERS" --rate 0 --batch-size 5000 --data-dir "$DIR/pipeline" \
   --log-level warning >/dev/null
 start=$(date +%s.%N)
 "$BIN" process --cassandra "127.0.0.1:$CQL_PORT" --until-idle --data-dir "$DIR/pipeline" --log-level warning
 end=$(date +%s.%N)
-echo "processed $USERS users into the CQL store in $(echo "$end - $start" | bc) s"
+echo "processed $USERS users into the CQL store in $(awk "BEGIN { printf \"%.1f\", $end - $start }") s"
 
 "$BIN" serve --cassandra "127.0.0.1:$CQL_PORT" --snapshot-interval 1s --port "$HTTP_PORT" --data-dir "$DIR/serve" \
   --log-level debug 2>"$DIR/serve.log" &
+PIDS="$PIDS $!"
 for _ in $(seq 1 120); do
-  [ "$(grep -c cassandra.snapshot.refreshed "$DIR/serve.log" || true)" -ge 4 ] && break
+  refreshed=$(grep -c cassandra.snapshot.refreshed "$DIR/serve.log" 2>/dev/null || true)
+  [ "${refreshed:-0}" -ge 4 ] && break
   sleep 1
 done
 echo "refreshes of the local copy (rows per table, duration):"
-grep cassandra.snapshot.refreshed "$DIR/serve.log" | sed -e 's/.*\[\(.*\)\].*/\1/' | head -4
+grep cassandra.snapshot.refreshed "$DIR/serve.log" | sed -e 's/.*duration=\([0-9.]*\) seconds rows=\(\[[^]]*\]\).*/\1 s \2/' | head -4
 curl -s "http://127.0.0.1:$HTTP_PORT/api/summary" | head -c 300; echo
