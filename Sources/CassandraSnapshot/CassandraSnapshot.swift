@@ -27,6 +27,8 @@ public final class CassandraSnapshot: Service, Sendable {
     public struct Status: Sendable, Hashable {
         /// Completed refreshes.
         public var refreshes: Int
+        /// Refreshes that copied `created_users` (the others found the pipeline's tables unchanged).
+        public var usersCopies: Int
         /// When the snapshot was last replaced, milliseconds since the Unix epoch; nil before the first one.
         public var refreshedAt: Int64?
         /// How long the last successful refresh took.
@@ -43,7 +45,18 @@ public final class CassandraSnapshot: Service, Sendable {
     let source: CassandraStore
     let directory: String
     let logger: Logger
-    private let state = Mutex(Status(refreshes: 0, refreshedAt: nil, lastDuration: nil, rows: [:], lastError: nil))
+    private let state = Mutex(
+        Status(refreshes: 0, usersCopies: 0, refreshedAt: nil, lastDuration: nil, rows: [:], lastError: nil)
+    )
+
+    /// What the last copy of `created_users` saw of the pipeline's other tables.
+    private struct Copies {
+        var pipelineTables: Int?
+        var usersCopiedAt: ContinuousClock.Instant?
+        var users = 0
+    }
+
+    private let copies = Mutex(Copies())
 
     /// Creates the snapshot's store in a new directory under `configuration.parentDirectory` and refreshes it once
     /// (a failure of that first refresh is logged and reported by ``status()``, not thrown: Cassandra may still be
@@ -125,48 +138,35 @@ public final class CassandraSnapshot: Service, Sendable {
 
     /// Copies the tables from Cassandra and replaces the snapshot's tables with them in one transaction. One refresh at
     /// a time: the service's loop is its caller (the staging tables are shared).
+    ///
+    /// The small tables are read first. Every commit of the pipeline changes `consumer_offsets` (and `user_counts`,
+    /// `run_stats`), so when they read exactly as at the last copy of `created_users`, and that copy is younger than
+    /// `usersRecopyInterval`, `created_users` is not read again: an idle pipeline costs a few small reads per
+    /// interval, not a scan of every user. Writes that bypass the pipeline (CQL by hand) show up at the next full copy.
     public func refresh() async throws {
         let started = ContinuousClock.now
         let keyspace = source.configuration.keyspace
-        let pool = store.database
         var rows: [String: Int] = [:]
-        for table in SnapshotTable.all {
-            let staging = table.staging
-            let target = table.target(keyspace: keyspace)
-            try await pool.write { db in
-                try db.execute(sql: "DROP TABLE IF EXISTS temp.\(staging)")
-                try db.execute(
-                    sql: "CREATE TEMP TABLE \(staging) AS SELECT \(table.columnList) FROM \(target) WHERE 0"
-                )
-            }
-            let insert =
-                "INSERT INTO temp.\(staging) VALUES (\(Array(repeating: "?", count: table.columns.count).joined(separator: ", ")))"
-            var count = 0
-            let pages = try source.selectPages(
-                "SELECT \(table.columnList) FROM \(keyspace).\(table.name)",
-                pageSize: configuration.pageSize
-            )
-            for try await page in pages {
-                count += page.rows.count
-                guard count <= configuration.maxRowsPerTable else {
-                    throw CassandraSnapshotError(
-                        .tooManyRows,
-                        "\(keyspace).\(table.name) has more than \(configuration.maxRowsPerTable) rows; raise the "
-                            + "snapshot's row limit (--snapshot-max-rows) or query Cassandra directly"
-                    )
-                }
-                let values = page.rows.map { $0.map(Self.databaseValue) }
-                try await pool.write { db in
-                    let statement = try db.cachedStatement(sql: insert)
-                    for row in values {
-                        try statement.execute(arguments: StatementArguments(row))
-                    }
-                }
-            }
-            rows[table.name] = count
+        var fingerprint = Hasher()
+        for table in SnapshotTable.small {
+            rows[table.name] = try await stage(table, keyspace: keyspace) { fingerprint.combine($0) }
         }
-        try await pool.write { db in
-            for table in SnapshotTable.all {
+        let pipelineTables = fingerprint.finalize()
+        let (lastFingerprint, lastUsersCopy, lastUsers) = copies.withLock {
+            ($0.pipelineTables, $0.usersCopiedAt, $0.users)
+        }
+        let recopyUsers =
+            lastFingerprint != pipelineTables || lastUsersCopy.map { started - $0 >= configuration.usersRecopyInterval }
+            ?? true
+        var tables = SnapshotTable.small
+        if recopyUsers {
+            rows[SnapshotTable.users.name] = try await stage(SnapshotTable.users, keyspace: keyspace) { _ in }
+            tables.append(SnapshotTable.users)
+        } else {
+            rows[SnapshotTable.users.name] = lastUsers
+        }
+        try await store.database.write { [tables] db in
+            for table in tables {
                 let target = table.target(keyspace: keyspace)
                 try db.execute(sql: "DELETE FROM \(target)")
                 try db.execute(
@@ -178,9 +178,14 @@ public final class CassandraSnapshot: Service, Sendable {
                 try db.execute(sql: "DROP TABLE temp.\(table.staging)")
             }
         }
+        if recopyUsers {
+            let users = rows[SnapshotTable.users.name] ?? 0
+            copies.withLock { $0 = Copies(pipelineTables: pipelineTables, usersCopiedAt: started, users: users) }
+        }
         let elapsed = ContinuousClock.now - started
         state.withLock {
             $0.refreshes += 1
+            if recopyUsers { $0.usersCopies += 1 }
             $0.refreshedAt = Timestamp.nowMilliseconds()
             $0.lastDuration = elapsed
             $0.rows = rows
@@ -188,8 +193,53 @@ public final class CassandraSnapshot: Service, Sendable {
         }
         logger.debug(
             "cassandra.snapshot.refreshed",
-            metadata: ["rows": "\(rows)", "duration": "\(elapsed)", "cql.keyspace": "\(keyspace)"]
+            metadata: [
+                "rows": "\(rows)", "duration": "\(elapsed)", "cql.keyspace": "\(keyspace)",
+                "users_copied": "\(recopyUsers)",
+            ]
         )
+    }
+
+    /// Reads `table` from Cassandra page by page into its staging table; returns the row count. `observe` sees every
+    /// value read.
+    private func stage(
+        _ table: SnapshotTable,
+        keyspace: String,
+        observe: (CQLValue) -> Void
+    ) async throws -> Int {
+        let pool = store.database
+        let staging = table.staging
+        let target = table.target(keyspace: keyspace)
+        try await pool.write { db in
+            try db.execute(sql: "DROP TABLE IF EXISTS temp.\(staging)")
+            try db.execute(sql: "CREATE TEMP TABLE \(staging) AS SELECT \(table.columnList) FROM \(target) WHERE 0")
+        }
+        let placeholders = Array(repeating: "?", count: table.columns.count).joined(separator: ", ")
+        let insert = "INSERT INTO temp.\(staging) VALUES (\(placeholders))"
+        var count = 0
+        let pages = try source.selectPages(
+            "SELECT \(table.columnList) FROM \(keyspace).\(table.name)",
+            pageSize: configuration.pageSize
+        )
+        for try await page in pages {
+            count += page.rows.count
+            guard count <= configuration.maxRowsPerTable else {
+                throw CassandraSnapshotError(
+                    .tooManyRows,
+                    "\(keyspace).\(table.name) has more than \(configuration.maxRowsPerTable) rows; raise the "
+                        + "snapshot's row limit (--snapshot-max-rows) or query Cassandra directly"
+                )
+            }
+            for row in page.rows { row.forEach(observe) }
+            let values = page.rows.map { $0.map(Self.databaseValue) }
+            try await pool.write { db in
+                let statement = try db.cachedStatement(sql: insert)
+                for row in values {
+                    try statement.execute(arguments: StatementArguments(row))
+                }
+            }
+        }
+        return count
     }
 
     /// A CQL value as the SQLite value the embedded store keeps for it.
@@ -233,18 +283,21 @@ struct SnapshotTable: Sendable {
         inMain ? "main.\(name)" : "\"\(keyspace)\".\(name)"
     }
 
-    static let all: [SnapshotTable] = [
-        SnapshotTable(
-            name: "created_users",
-            columns: [
-                ("id", nil), ("first_name", "''"), ("last_name", "''"), ("gender", "''"), ("address", "''"),
-                ("post_code", "''"), ("email", "''"), ("username", "''"), ("dob", "''"), ("registered_date", "''"),
-                ("phone", "''"), ("picture", "''"), ("nat", nil), ("country", nil), ("city", nil), ("state", nil),
-                ("age", nil), ("latitude", nil), ("longitude", nil), ("cell", nil), ("ingested_at", "''"),
-            ],
-            // Ingestion order, so that rowid order is newest-last as in the embedded store.
-            order: "ORDER BY ingested_at, id"
-        ),
+    /// `created_users`: copied last, and only when the pipeline's tables changed (or it is due).
+    static let users = SnapshotTable(
+        name: "created_users",
+        columns: [
+            ("id", nil), ("first_name", "''"), ("last_name", "''"), ("gender", "''"), ("address", "''"),
+            ("post_code", "''"), ("email", "''"), ("username", "''"), ("dob", "''"), ("registered_date", "''"),
+            ("phone", "''"), ("picture", "''"), ("nat", nil), ("country", nil), ("city", nil), ("state", nil),
+            ("age", nil), ("latitude", nil), ("longitude", nil), ("cell", nil), ("ingested_at", "''"),
+        ],
+        // Ingestion order, so that rowid order is newest-last as in the embedded store.
+        order: "ORDER BY ingested_at, id"
+    )
+
+    /// The pipeline's small tables, copied on every refresh.
+    static let small: [SnapshotTable] = [
         SnapshotTable(
             name: "user_counts",
             columns: [("minute", nil), ("dimension", nil), ("value", nil), ("count", "0")]

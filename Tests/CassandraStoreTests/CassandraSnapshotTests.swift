@@ -90,15 +90,43 @@ struct CassandraSnapshotTests {
             let times = newest.map { $0[1] ?? "" }
             #expect(times == times.sorted(by: >))
 
-            // The next refresh sees new rows; the snapshot's directory goes away on close.
+            // Nothing committed since: the small tables are read again, created_users is not.
+            try await snapshot.refresh()
+            #expect(snapshot.status().refreshes == 2)
+            #expect(snapshot.status().usersCopies == 1)
+            #expect(snapshot.status().rows["created_users"] == 300)
+            #expect(try await copy.userCount() == 300)
+
+            // A commit changes the pipeline's tables: the next refresh copies the users too.
             _ = try await source.commit(StoreFixtures.batch(300..<320, nextOffsets: [0: 320, 1: 7]))
             try await snapshot.refresh()
             #expect(try await copy.userCount() == 320)
-            #expect(snapshot.status().refreshes == 2)
+            #expect(snapshot.status().refreshes == 3)
+            #expect(snapshot.status().usersCopies == 2)
+            #expect(
+                try await copy.query("SELECT count(*) FROM spark_streams.created_users", limit: 1).rows == [["320"]]
+            )
             let children = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             #expect(children.count == 1)
             try await snapshot.close()
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+        }
+    }
+
+    @Test("an unchanged pipeline is not rescanned until the users' copy is due")
+    func recopyInterval() async throws {
+        try await withSource { source, directory in
+            _ = try await source.commit(StoreFixtures.batch(0..<10))
+            var configuration = configuration(directory)
+            configuration.usersRecopyInterval = .zero
+            let snapshot = try await CassandraSnapshot.open(
+                source: source, configuration: configuration, logger: quietLogger
+            )
+            try await snapshot.refresh()
+            #expect(snapshot.status().refreshes == 2)
+            #expect(snapshot.status().usersCopies == 2)
+            #expect(try await snapshot.store.userCount() == 10)
+            try await snapshot.close()
         }
     }
 
@@ -115,7 +143,7 @@ struct CassandraSnapshotTests {
             _ = try await source.commit(StoreFixtures.batch(50..<100, nextOffsets: [0: 100]))
             let error = await #expect(throws: CassandraSnapshotError.self) { try await snapshot.refresh() }
             #expect(error?.code == .tooManyRows)
-            #expect(error?.message.contains("spark_streams.created_users has more than 60 rows") == true)
+            #expect(error?.message.contains("has more than 60 rows; raise the snapshot's row limit") == true, "\(String(describing: error))")
             #expect(try await snapshot.store.userCount() == 50)
             try await snapshot.close()
         }
