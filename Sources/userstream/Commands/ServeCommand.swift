@@ -1,5 +1,4 @@
 import ArgumentParser
-import CassandraStore
 import HTTPServer
 import KafkaLog
 import Logging
@@ -45,14 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
         // The store: a Cassandra keyspace (--cassandra), else the embedded store, read-only.
         let store: any UserStore
         if let configuration = cassandra.configuration() {
-            logger.info(
-                "cassandra.connecting",
-                metadata: [
-                    "cql.contact_points": "\(configuration.client.contactPoints.map(\.description))",
-                    "cql.keyspace": "\(configuration.keyspace)",
-                ]
-            )
-            store = try await CassandraStore.open(configuration: configuration, logger: logger)
+            store = try await Components.openCassandra(configuration, logger: logger)
         } else {
             store = try Components.openStore(data, readOnly: true, logger: logger)
         }

@@ -107,14 +107,7 @@ extension Components {
         let store: any UserStore
         do {
             if let configuration = cassandra?.configuration() {
-                logger.info(
-                    "cassandra.connecting",
-                    metadata: [
-                        "cql.contact_points": "\(configuration.client.contactPoints.map(\.description))",
-                        "cql.keyspace": "\(configuration.keyspace)",
-                    ]
-                )
-                store = try await CassandraStore.open(configuration: configuration, logger: logger)
+                store = try await openCassandra(configuration, logger: logger)
             } else {
                 store = try openStore(data, logger: logger)
             }
@@ -133,6 +126,18 @@ extension Components {
         try await store.close()
         try await log.close()
         return result
+    }
+
+    /// Connects to a Cassandra cluster as the store.
+    static func openCassandra(_ configuration: CassandraStoreConfiguration, logger: Logger) async throws -> CassandraStore {
+        logger.info(
+            "cassandra.connecting",
+            metadata: [
+                "cql.contact_points": "\(configuration.client.contactPoints.map(\.description))",
+                "cql.keyspace": "\(configuration.keyspace)",
+            ]
+        )
+        return try await CassandraStore.open(configuration: configuration, logger: logger)
     }
 
     /// Runs services in one group, with graceful shutdown on SIGTERM and SIGINT.
