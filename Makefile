@@ -7,15 +7,16 @@ DEB_BUILD := libsqlite3-dev librdkafka-dev zlib1g-dev libsnappy-dev liblz4-dev l
 # Real clients the interop tests drive: kcat (Debian's, librdkafka 2.0.2) and Debian's python3-cassandra, and, in a
 # virtualenv from PyPI, confluent-kafka, kafka-python, the DataStax cassandra-driver and cqlsh, and for the HTTP
 # server the trino client, SQLAlchemy (its trino dialect), pandas and prometheus-client's text-format parser.
-# Headless Chromium for the dashboard's browser test.
-DEB_TEST := kcat python3-cassandra chromium
+# Headless Chromium for the dashboard's browser test. docker-compose (1.29, no engine needed) for `config`, which the
+# deployment tests run on deploy/compose.yml.
+DEB_TEST := kcat python3-cassandra chromium docker-compose
 VENV := .venv-interop
 PY_TEST := confluent-kafka==2.16.1 kafka-python==3.0.12 cassandra-driver==3.30.1 cqlsh==6.2.2 \
 	trino==0.340.0 sqlalchemy==2.1.9 pandas==3.1.1 prometheus-client==0.26.0
 PYTHON ?= python3
 ARGS ?=
 
-.PHONY: all deps apt-install test-deps build release run test bench bench-kafka bench-cql clean
+.PHONY: all deps apt-install test-deps build release run test test-airflow bench bench-kafka bench-cql clean
 
 all: release
 
@@ -54,6 +55,8 @@ run: release
 TIMING_SUITES := EmbeddedLogTests|PipelineTests|RandomUserTests
 BROWSER_SUITES := DashboardBrowserTests|DashboardCLIBrowserTests
 HEAVY_SUITES := CQLInteropTests|TrinoInteropTests|HTTPCLITests|CassandraStoreContractTests|KafkaInteropTests|KafkaCLITests|KafkaLogContractTests|KafkaLogMockClusterContractTests|KafkaLogGroupTests|KafkaLogUnreachableTests|CLITests
+# The deployment checks (docker-compose, ldd, dpkg, two brokers and Python) run with the other multi-process suites.
+HEAVY_SUITES := $(HEAVY_SUITES)|DeployTests
 TEST_ENV = USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" USERSTREAM_PYTHON="$(abspath $(VENV))/bin/python"
 
 test: test-deps
@@ -62,6 +65,20 @@ test: test-deps
 	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(TIMING_SUITES)' $(TEST_ARGS)
 	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(HEAVY_SUITES)' --skip '$(BROWSER_SUITES)' $(TEST_ARGS)
 	$(TEST_ENV) $(SWIFT) test --skip-build --no-parallel --filter '$(BROWSER_SUITES)' $(TEST_ARGS)
+
+## The user_automation DAG under real Airflow (integrations/airflow): imports, `airflow dags test` against a
+## `userstream broker`, retries. Airflow lives in its own virtualenv, pinned by integrations/airflow/constraints.txt
+## (Airflow's own constraints files are on GitHub, out of reach here).
+AIRFLOW_VENV := .venv-airflow
+AIRFLOW_VERSION := 3.3.2
+test-airflow: deps
+	@$(MAKE) --no-print-directory apt-install PACKAGES="kcat"
+	$(SWIFT) build --product userstream
+	@[ -x $(AIRFLOW_VENV)/bin/python ] || $(PYTHON) -m venv $(AIRFLOW_VENV)
+	@$(AIRFLOW_VENV)/bin/pip install -q --disable-pip-version-check -c integrations/airflow/constraints.txt \
+		apache-airflow==$(AIRFLOW_VERSION)
+	AIRFLOW_VENV="$(abspath $(AIRFLOW_VENV))" USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" \
+		integrations/airflow/test_dag.sh
 
 ## The end-to-end benchmark, release build (ARGS="--users 1000000").
 bench: release
@@ -78,4 +95,4 @@ bench-cql: release test-deps
 	$(VENV)/bin/python bench/cql_bench.py --userstream ./.build/release/userstream $(ARGS)
 
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build $(VENV) $(AIRFLOW_VENV)
