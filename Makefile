@@ -7,14 +7,15 @@ DEB_BUILD := libsqlite3-dev librdkafka-dev zlib1g-dev libsnappy-dev liblz4-dev l
 # Real clients the interop tests drive: kcat (Debian's, librdkafka 2.0.2) and Debian's python3-cassandra, and, in a
 # virtualenv from PyPI, confluent-kafka, kafka-python, the DataStax cassandra-driver and cqlsh, and for the HTTP
 # server the trino client, SQLAlchemy (its trino dialect), pandas and prometheus-client's text-format parser.
-# Headless Chromium for the dashboard's browser test. docker-compose (1.29, no engine needed) for `config`, which the
-# deployment tests run on deploy/compose.yml.
-DEB_TEST := kcat python3-cassandra chromium docker-compose
+# Headless Chromium for the dashboard's browser test.
+DEB_TEST := kcat python3-cassandra chromium
 VENV := .venv-interop
 PY_TEST := confluent-kafka==2.16.1 kafka-python==3.0.12 cassandra-driver==3.30.1 cqlsh==6.2.2 \
 	trino==0.340.0 sqlalchemy==2.1.9 pandas==3.1.1 prometheus-client==0.26.0
 PYTHON ?= python3
 ARGS ?=
+# docker-compose (Debian's 1.29: `config` needs no Docker engine), which the deployment tests run on deploy/compose.yml.
+DEB_TEST += docker-compose
 
 .PHONY: all deps apt-install test-deps build release run test test-airflow bench bench-kafka bench-cql clean
 
@@ -55,9 +56,9 @@ run: release
 TIMING_SUITES := EmbeddedLogTests|PipelineTests|RandomUserTests
 BROWSER_SUITES := DashboardBrowserTests|DashboardCLIBrowserTests
 HEAVY_SUITES := CQLInteropTests|TrinoInteropTests|HTTPCLITests|CassandraStoreContractTests|KafkaInteropTests|KafkaCLITests|KafkaLogContractTests|KafkaLogMockClusterContractTests|KafkaLogGroupTests|KafkaLogUnreachableTests|CLITests
+TEST_ENV = USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" USERSTREAM_PYTHON="$(abspath $(VENV))/bin/python"
 # The deployment checks (docker-compose, ldd, dpkg, two brokers and Python) run with the other multi-process suites.
 HEAVY_SUITES := $(HEAVY_SUITES)|DeployTests
-TEST_ENV = USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" USERSTREAM_PYTHON="$(abspath $(VENV))/bin/python"
 
 test: test-deps
 	$(SWIFT) build --build-tests
