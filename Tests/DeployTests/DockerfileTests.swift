@@ -135,7 +135,9 @@ import UserStreamTestSupport
         try #require(output.status == 0, "apt-cache depends: \(output.stderr)")
         var closure = Set(packages)
         for line in output.stdout.split(separator: "\n") {
-            let text = line.trimmingCharacters(in: .whitespaces)
+            // "  Depends: zlib1g", "  |Depends: …" (one of alternatives), "  Depends: <virtual>", or a package's name.
+            var text = line.trimmingCharacters(in: .whitespaces)
+            if text.hasPrefix("|") { text.removeFirst() }
             let name =
                 text.contains(":") && (text.hasPrefix("Depends:") || text.hasPrefix("PreDepends:"))
                 ? text.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces) : text
