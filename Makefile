@@ -17,7 +17,7 @@ ARGS ?=
 # docker-compose (Debian's 1.29: `config` needs no Docker engine), which the deployment tests run on deploy/compose.yml.
 DEB_TEST += docker-compose
 
-.PHONY: all deps apt-install test-deps build release run test test-airflow bench bench-kafka bench-cql clean
+.PHONY: all deps apt-install test-deps build release run test bench bench-kafka bench-cql clean
 
 all: release
 
@@ -72,6 +72,7 @@ test: test-deps
 ## (Airflow's own constraints files are on GitHub, out of reach here).
 AIRFLOW_VENV := .venv-airflow
 AIRFLOW_VERSION := 3.3.2
+.PHONY: test-airflow clean-airflow
 test-airflow: deps
 	@$(MAKE) --no-print-directory apt-install PACKAGES="kcat"
 	$(SWIFT) build --product userstream
@@ -80,6 +81,10 @@ test-airflow: deps
 		apache-airflow==$(AIRFLOW_VERSION)
 	AIRFLOW_VENV="$(abspath $(AIRFLOW_VENV))" USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" \
 		integrations/airflow/test_dag.sh
+
+clean: clean-airflow
+clean-airflow:
+	rm -rf $(AIRFLOW_VENV)
 
 ## The end-to-end benchmark, release build (ARGS="--users 1000000").
 bench: release
@@ -96,4 +101,4 @@ bench-cql: release test-deps
 	$(VENV)/bin/python bench/cql_bench.py --userstream ./.build/release/userstream $(ARGS)
 
 clean:
-	rm -rf .build $(VENV) $(AIRFLOW_VENV)
+	rm -rf .build $(VENV)
