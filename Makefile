@@ -15,6 +15,8 @@ PY_TEST := confluent-kafka==2.16.1 kafka-python==3.0.12 cassandra-driver==3.30.1
 	trino==0.340.0 sqlalchemy==2.1.9 pandas==3.1.1 prometheus-client==0.26.0
 PYTHON ?= python3
 ARGS ?=
+# docker-compose (Debian's 1.29: `config` needs no Docker engine), which the deployment tests run on deploy/compose.yml.
+DEB_TEST += docker-compose
 
 .PHONY: all deps apt-install test-deps build release run test bench bench-kafka bench-cql bench-snapshot clean
 
@@ -56,6 +58,8 @@ TIMING_SUITES := EmbeddedLogTests|PipelineTests|RandomUserTests
 BROWSER_SUITES := DashboardBrowserTests|DashboardCLIBrowserTests|DashboardLiveBrowserTests
 HEAVY_SUITES := CQLInteropTests|CassandraSnapshotTests|TrinoInteropTests|HTTPCLITests|CassandraStoreContractTests|KafkaInteropTests|KafkaCLITests|KafkaLogContractTests|KafkaLogMockClusterContractTests|KafkaLogGroupTests|KafkaLogUnreachableTests|CLITests
 TEST_ENV = USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" USERSTREAM_PYTHON="$(abspath $(VENV))/bin/python"
+# The deployment checks (docker-compose, ldd, dpkg, two brokers and Python) run with the other multi-process suites.
+HEAVY_SUITES := $(HEAVY_SUITES)|DeployTests
 
 test: test-deps
 	$(SWIFT) build --build-tests
@@ -63,6 +67,25 @@ test: test-deps
 	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(TIMING_SUITES)' $(TEST_ARGS)
 	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(HEAVY_SUITES)' --skip '$(BROWSER_SUITES)' $(TEST_ARGS)
 	$(TEST_ENV) $(SWIFT) test --skip-build --no-parallel --filter '$(BROWSER_SUITES)' $(TEST_ARGS)
+
+## The user_automation DAG under real Airflow (integrations/airflow): imports, `airflow dags test` against a
+## `userstream broker`, retries. Airflow lives in its own virtualenv, pinned by integrations/airflow/constraints.txt
+## (Airflow's own constraints files are on GitHub, out of reach here).
+AIRFLOW_VENV := .venv-airflow
+AIRFLOW_VERSION := 3.3.2
+.PHONY: test-airflow clean-airflow
+test-airflow: deps
+	@$(MAKE) --no-print-directory apt-install PACKAGES="kcat"
+	$(SWIFT) build --product userstream
+	@[ -x $(AIRFLOW_VENV)/bin/python ] || $(PYTHON) -m venv $(AIRFLOW_VENV)
+	@$(AIRFLOW_VENV)/bin/pip install -q --disable-pip-version-check -c integrations/airflow/constraints.txt \
+		apache-airflow==$(AIRFLOW_VERSION)
+	AIRFLOW_VENV="$(abspath $(AIRFLOW_VENV))" USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" \
+		integrations/airflow/test_dag.sh
+
+clean: clean-airflow
+clean-airflow:
+	rm -rf $(AIRFLOW_VENV)
 
 ## The end-to-end benchmark, release build (ARGS="--users 1000000").
 bench: release

@@ -396,5 +396,14 @@ let package = Package(
             exclude: ["Interop"]
         ),
         .testTarget(name: "CLITests", dependencies: ["UserStreamTestSupport"]),
+        // The Dockerfile, deploy/compose.yml (every userstream command line in it parsed by the CLI itself) and the
+        // topic copy for moving to a Kafka cluster.
+        .testTarget(
+            name: "DeployTests",
+            dependencies: [
+                "userstream", "UserStreamTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
     ]
 )
