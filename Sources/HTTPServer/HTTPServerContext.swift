@@ -25,7 +25,8 @@ public struct HTTPServerContext: Sendable {
     /// - Parameters:
     ///   - store: the embedded store.
     ///   - scheduler: the scheduler when the pipeline runs in this process (readiness then requires it running).
-    ///   - trino: the Trino query manager; default one over `store` with the default configuration.
+    ///   - trino: the Trino query manager; default one over `store` with the default configuration, whose schema is
+    ///     the store's keyspace.
     ///   - readiness: more checks for `/readyz` (each must finish within its timeout).
     public init(
         store: SQLiteStore,
@@ -38,7 +39,8 @@ public struct HTTPServerContext: Sendable {
         self.store = store
         self.scheduler = scheduler
         self.log = log
-        self.trino = trino ?? TrinoQueryManager(executor: store)
+        self.trino =
+            trino ?? TrinoQueryManager(executor: store, catalog: TrinoCatalog(keyspace: store.configuration.keyspace))
         self.readiness = readiness
         self.version = version
         self.startedAt = .now

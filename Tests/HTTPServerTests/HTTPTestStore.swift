@@ -13,14 +13,14 @@ struct HTTPTestStore {
     let store: SQLiteStore
     let context: HTTPServerContext
 
-    init(users: Int = 40) async throws {
+    /// - Parameter keyspace: the store's keyspace (the schema Trino clients see).
+    init(users: Int = 40, keyspace: String = SQLiteStoreConfiguration.defaultKeyspace) async throws {
         directory = try TemporaryDirectory()
         var logger = Logger(label: "userstream.http.tests")
         logger.logLevel = .warning
-        store = try SQLiteStore(
-            configuration: SQLiteStoreConfiguration(directory: directory.path + "/store"),
-            logger: logger
-        )
+        var configuration = SQLiteStoreConfiguration(directory: directory.path + "/store")
+        configuration.keyspace = keyspace
+        store = try SQLiteStore(configuration: configuration, logger: logger)
         if users > 0 { try await store.commit(StoreFixtures.batch(0..<users)) }
         context = HTTPServerContext(store: store)
     }

@@ -56,6 +56,17 @@ struct TrinoHTTPTests {
         return (columns, rows, document, setSession)
     }
 
+    @Test func theSchemaIsTheStoresKeyspace() async throws {
+        let fixture = try await HTTPTestStore(users: 7, keyspace: "other_ks")
+        defer { Task { await fixture.remove() } }
+        try await fixture.application().test(.router) { client in
+            let schemas = try await Self.run("SHOW SCHEMAS", client: client)
+            #expect(schemas.rows.compactMap { $0.first as? String }.contains("other_ks"), "\(schemas.rows)")
+            let count = try await Self.run("SELECT count(*) FROM cassandra.other_ks.created_users", client: client)
+            #expect(count.rows.first?.first as? Int == 7, "\(count.last)")
+        }
+    }
+
     @Test func groupByGenderThroughNextUri() async throws {
         let fixture = try await HTTPTestStore(users: 40)
         defer { Task { await fixture.remove() } }
