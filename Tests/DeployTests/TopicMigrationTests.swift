@@ -78,7 +78,7 @@ import UserStreamTestSupport
 
     static func startBroker(_ data: String) async throws -> (ChildProcess, Int) {
         for _ in 0..<5 {
-            let port = Self.freePort()
+            let port = freeLoopbackPort()
             let broker = try ChildProcess(
                 Deploy.binary,
                 ["broker", "--port", String(port), "--data-dir", data],
@@ -91,21 +91,5 @@ import UserStreamTestSupport
             broker.signal(SIGKILL)  // the port was taken meanwhile, or the broker hung: another port
         }
         throw DeployTestError("userstream broker did not start")
-    }
-
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
