@@ -124,15 +124,27 @@ public final class CassandraSnapshot: Service, Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// Refreshes, recording the outcome. A failure is logged as a warning when it starts or changes, and at debug
+    /// level while it repeats (every interval during an outage); the first success after it is logged as recovered.
     private func attemptRefresh() async {
+        let failing = state.withLock { $0.lastError }
         do {
             try await refresh()
+            if let failing {
+                logger.info(
+                    "cassandra.snapshot.recovered",
+                    metadata: ["after": "\(failing)", "cql.keyspace": "\(source.configuration.keyspace)"]
+                )
+            }
         } catch {
-            state.withLock { $0.lastError = "\(error)" }
-            logger.warning(
-                "cassandra.snapshot.failed",
-                metadata: ["error": "\(error)", "cql.keyspace": "\(source.configuration.keyspace)"]
-            )
+            let message = "\(error)"
+            state.withLock { $0.lastError = message }
+            let metadata: Logger.Metadata = ["error": "\(message)", "cql.keyspace": "\(source.configuration.keyspace)"]
+            if failing == message {
+                logger.debug("cassandra.snapshot.failed", metadata: metadata)
+            } else {
+                logger.warning("cassandra.snapshot.failed", metadata: metadata)
+            }
         }
     }
 
