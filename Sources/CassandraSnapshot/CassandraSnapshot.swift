@@ -58,9 +58,9 @@ public final class CassandraSnapshot: Service, Sendable {
 
     private let copies = Mutex(Copies())
 
-    /// Creates the snapshot's store in a new directory under `configuration.parentDirectory` and refreshes it once
-    /// (a failure of that first refresh is logged and reported by ``status()``, not thrown: Cassandra may still be
-    /// starting).
+    /// Creates the snapshot's store, empty, in a new directory under `configuration.parentDirectory`. The service's
+    /// ``run()`` makes the first copy at once (so that a large keyspace does not hold up the process's start), or call
+    /// ``refresh()``.
     public static func open(
         source: CassandraStore,
         configuration: CassandraSnapshotConfiguration = CassandraSnapshotConfiguration(),
@@ -84,7 +84,6 @@ public final class CassandraSnapshot: Service, Sendable {
             directory: directory,
             logger: logger
         )
-        await snapshot.attemptRefresh()
         return snapshot
     }
 
@@ -106,15 +105,16 @@ public final class CassandraSnapshot: Service, Sendable {
         state.withLock { $0 }
     }
 
-    /// Refreshes every `interval` until graceful shutdown.
+    /// Refreshes now, then every `interval`, until graceful shutdown. A failed refresh is reported by ``status()``
+    /// and tried again at the next interval (Cassandra may still be starting, or restarting).
     public func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            await attemptRefresh()
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.configuration.interval) }
             } catch {
                 break
             }
-            await attemptRefresh()
         }
     }
 

@@ -61,6 +61,9 @@ struct CassandraSnapshotTests {
             let snapshot = try await CassandraSnapshot.open(
                 source: source, configuration: configuration(directory), logger: quietLogger
             )
+            #expect(snapshot.status().refreshes == 0)
+            #expect(try await snapshot.store.userCount() == 0)
+            try await snapshot.refresh()
             let status = snapshot.status()
             #expect(status.lastError == nil)
             #expect(status.refreshes == 1)
@@ -123,6 +126,7 @@ struct CassandraSnapshotTests {
                 source: source, configuration: configuration, logger: quietLogger
             )
             try await snapshot.refresh()
+            try await snapshot.refresh()
             #expect(snapshot.status().refreshes == 2)
             #expect(snapshot.status().usersCopies == 2)
             #expect(try await snapshot.store.userCount() == 10)
@@ -139,6 +143,7 @@ struct CassandraSnapshotTests {
             let snapshot = try await CassandraSnapshot.open(
                 source: source, configuration: configuration, logger: quietLogger
             )
+            try await snapshot.refresh()
             #expect(try await snapshot.store.userCount() == 50)
             _ = try await source.commit(StoreFixtures.batch(50..<100, nextOffsets: [0: 100]))
             let error = await #expect(throws: CassandraSnapshotError.self) { try await snapshot.refresh() }

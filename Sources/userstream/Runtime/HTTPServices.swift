@@ -89,7 +89,9 @@ extension Components {
             services.append(.init(service: opened))
             readiness.append(
                 ReadinessCheck("cassandra") {
-                    if let error = opened.status().lastError { throw SnapshotFailure(message: error) }
+                    let status = opened.status()
+                    if let error = status.lastError { throw SnapshotFailure(message: error) }
+                    if status.refreshes == 0 { throw SnapshotFailure(message: nil) }
                 }
             )
         default:
@@ -140,8 +142,11 @@ extension Components {
     }
 }
 
-/// The last refresh of the Cassandra snapshot failed (reported by `/readyz`).
+/// The Cassandra snapshot is not ready (reported by `/readyz`): its last refresh failed, or the first copy is still
+/// being made (`message` nil).
 struct SnapshotFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { "the last refresh of the local copy failed: \(message)" }
+    var message: String?
+    var description: String {
+        message.map { "the last refresh of the local copy failed: \($0)" } ?? "the first copy of the keyspace is being made"
+    }
 }
