@@ -77,14 +77,13 @@ public final class CassandraSnapshot: Service, Sendable {
             try? FileManager.default.removeItem(atPath: directory)
             throw error
         }
-        let snapshot = CassandraSnapshot(
+        return CassandraSnapshot(
             store: store,
             source: source,
             configuration: configuration,
             directory: directory,
             logger: logger
         )
-        return snapshot
     }
 
     private init(
@@ -105,15 +104,14 @@ public final class CassandraSnapshot: Service, Sendable {
         state.withLock { $0 }
     }
 
-    /// Refreshes now, then every `interval`, until graceful shutdown. A failed refresh is reported by ``status()``
-    /// and tried again at the next interval (Cassandra may still be starting, or restarting).
+    /// Refreshes now, then every `interval`, until graceful shutdown (which also stops a refresh in progress: a large
+    /// keyspace's scan does not hold up the process's exit). A failed refresh is reported by ``status()`` and tried
+    /// again at the next interval (Cassandra may still be starting, or restarting).
     public func run() async throws {
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            await attemptRefresh()
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.configuration.interval) }
-            } catch {
-                break
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.attemptRefresh()
+                try await Task.sleep(for: self.configuration.interval)
             }
         }
     }
@@ -137,6 +135,7 @@ public final class CassandraSnapshot: Service, Sendable {
                 )
             }
         } catch {
+            if Task.isCancelled { return }  // shutting down: the copy stays as it was
             let message = "\(error)"
             state.withLock { $0.lastError = message }
             let metadata: Logger.Metadata = ["error": "\(message)", "cql.keyspace": "\(source.configuration.keyspace)"]
