@@ -62,12 +62,22 @@ let package = Package(
         .target(
             name: "CQLServer",
             dependencies: [
+                "ServerListener",
                 "CQLWire",
                 "CQLEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The listening socket the protocol servers (Kafka, CQL) share: bind once, frame, bound the connections.
+        .target(
+            name: "ServerListener",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The CQL engine: parser, executor on the SQLite store, system tables, server-side DESCRIBE.
@@ -133,6 +143,7 @@ let package = Package(
         .target(
             name: "KafkaBroker",
             dependencies: [
+                "ServerListener",
                 "KafkaWire",
                 "EmbeddedLog",
                 "UserStreamCore",

@@ -3,8 +3,8 @@ import CQLWire
 import Logging
 import NIOCore
 import NIOPosix
+import ServerListener
 import ServiceLifecycle
-import Synchronization
 
 /// Serves a ``CQLEngine`` (the embedded store) over the CQL native protocol v4, so that cqlsh and Cassandra drivers
 /// work against it unchanged.
@@ -16,15 +16,7 @@ public final class CQLServer: Service, Sendable {
     public let configuration: CQLServerConfiguration
     private let engine: CQLEngine
     private let logger: Logger
-    private let eventLoopGroup: any EventLoopGroup
-    private let listener = Mutex<Listener>(.unbound)
-    private let openConnections = Atomic<Int>(0)
-
-    private enum Listener {
-        case unbound
-        case bound(NIOAsyncChannel<NIOAsyncChannel<CQLFrame, ByteBuffer>, Never>, port: Int)
-        case taken
-    }
+    private let listener: TCPListener<CQLFrameDecoder>
 
     public init(
         engine: CQLEngine,
@@ -35,7 +27,20 @@ public final class CQLServer: Service, Sendable {
         self.engine = engine
         self.configuration = configuration
         self.logger = logger
-        self.eventLoopGroup = eventLoopGroup
+        let maxFrameBytes = configuration.maxFrameBytes
+        let authentication = configuration.authentication == nil ? "off" : "password"
+        self.listener = TCPListener(
+            name: "cql",
+            configuration: .init(
+                host: configuration.host,
+                port: configuration.port,
+                maxConnections: configuration.maxConnections
+            ),
+            logger: logger,
+            eventLoopGroup: eventLoopGroup,
+            listeningMetadata: { _ in ["cql.authentication": "\(authentication)"] },
+            makeDecoder: { CQLFrameDecoder(maximumFrameSize: maxFrameBytes) }
+        )
     }
 
     /// Binds the listening socket (once) and returns the bound port.
@@ -43,88 +48,30 @@ public final class CQLServer: Service, Sendable {
     /// - Throws: ``CQLServerError`` `.invalidConfiguration`, `.bindFailed`.
     @discardableResult
     public func bind() async throws -> Int {
-        if case .bound(_, let port) = listener.withLock({ $0 }) { return port }
         try configuration.validate()
-        let maxFrameBytes = configuration.maxFrameBytes
-        let server: NIOAsyncChannel<NIOAsyncChannel<CQLFrame, ByteBuffer>, Never>
         do {
-            server = try await ServerBootstrap(group: eventLoopGroup)
-                .serverChannelOption(.backlog, value: 256)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .bind(host: configuration.host, port: configuration.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            ByteToMessageHandler(CQLFrameDecoder(maximumFrameSize: maxFrameBytes))
-                        )
-                        return try NIOAsyncChannel<CQLFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
-                    }
-                }
+            return try await listener.bind()
         } catch {
             throw CQLServerError(
                 .bindFailed,
                 "cannot listen for CQL clients on \(configuration.host):\(configuration.port): \(error)"
             )
         }
-        let port = server.channel.localAddress?.port ?? configuration.port
-        let raced = listener.withLock { listener -> Bool in
-            guard case .unbound = listener else { return true }
-            listener = .bound(server, port: port)
-            return false
-        }
-        if raced {
-            try? await server.channel.close()
-            return try await bind()
-        }
-        logger.info(
-            "cql.listening",
-            metadata: [
-                "cql.address": "\(configuration.host):\(port)",
-                "cql.authentication": "\(configuration.authentication == nil ? "off" : "password")",
-            ]
-        )
-        return port
     }
 
     public func run() async throws {
         try await bind()
-        let server = listener.withLock { listener -> NIOAsyncChannel<NIOAsyncChannel<CQLFrame, ByteBuffer>, Never>? in
-            guard case .bound(let server, _) = listener else { return nil }
-            listener = .taken
-            return server
-        }
-        guard let server else { return }
         let logger = self.logger
         let engine = self.engine
         let configuration = self.configuration
         await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                do {
-                    try await server.executeThenClose { inbound in
-                        for try await connection in inbound {
-                            let open = self.openConnections.wrappingAdd(1, ordering: .relaxed).newValue
-                            guard open <= configuration.maxConnections else {
-                                self.openConnections.wrappingSubtract(1, ordering: .relaxed)
-                                logger.warning("cql.connection_refused", metadata: ["cql.connections": "\(open)"])
-                                try? await connection.channel.close()
-                                continue
-                            }
-                            group.addTask {
-                                await CQLConnection(
-                                    channel: connection,
-                                    engine: engine,
-                                    configuration: configuration,
-                                    logger: logger
-                                ).run()
-                                self.openConnections.wrappingSubtract(1, ordering: .relaxed)
-                            }
-                        }
-                    }
-                } catch is CancellationError {
-                } catch {
-                    logger.error("cql.listener_failed", metadata: ["error": "\(error)"])
-                }
-                group.cancelAll()
+            await self.listener.serve { connection in
+                await CQLConnection(
+                    channel: connection,
+                    engine: engine,
+                    configuration: configuration,
+                    logger: logger
+                ).run()
             }
         }
         logger.info("cql.stopped")
