@@ -63,7 +63,7 @@ struct DashboardData: Sendable {
     }
 
     static func iso(_ date: Date) -> String {
-        Timestamp.iso8601(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()))
+        JobRunText.timestamp(date)
     }
 
     func summary() async throws -> DashboardModels.Summary {

@@ -66,28 +66,21 @@ extension SQLiteStore {
         }
     }
 
-    static func timestamp(_ date: Date) -> String {
-        Timestamp.iso8601(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()))
-    }
+    static func timestamp(_ date: Date) -> String { JobRunText.timestamp(date) }
 
     static func date(_ text: String, column: String) throws -> Date {
-        guard let milliseconds = Timestamp.milliseconds(iso8601: text) else {
+        guard let date = JobRunText.date(text) else {
             throw StoreError(.corruptValue, "job_runs.\(column) '\(text)' is not an ISO-8601 timestamp")
         }
-        return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        return date
     }
 
-    static func encodeErrors(_ errors: [String: Int]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(errors), as: UTF8.self)
-    }
+    static func encodeErrors(_ errors: [String: Int]) throws -> String { try JobRunText.errors(errors) }
 
     static func decodeErrors(_ text: String) throws -> [String: Int] {
-        do {
-            return try JSONDecoder().decode([String: Int].self, from: Data(text.utf8))
-        } catch {
+        guard let errors = JobRunText.errors(parsing: text) else {
             throw StoreError(.corruptValue, "job_runs.errors is not a JSON object of counts: \(text)")
         }
+        return errors
     }
 }
