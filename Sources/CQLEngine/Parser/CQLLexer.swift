@@ -117,6 +117,31 @@ struct CQLLexer {
         return ![")", "]", "}"].contains(previous.text)
     }
 
+    /// The content of a literal quoted by `quote` (a string in `'`, an identifier in `"`) starting at the current
+    /// index, with doubled quotes standing for one; the index ends after the closing quote.
+    private mutating func quoted(by quote: UInt8, startLine: Int, startColumn: Int) throws(CQLEngineError) -> [UInt8] {
+        index += 1
+        var content: [UInt8] = []
+        while true {
+            guard let next = peek() else {
+                let expected = String(decoding: [quote], as: UTF8.self)
+                throw .syntax("line \(startLine):\(startColumn) mismatched character '<EOF>' expecting '\(expected)'")
+            }
+            if next == quote {
+                if peek(1) == quote {
+                    content.append(next)
+                    index += 2
+                    continue
+                }
+                index += 1
+                return content
+            }
+            if next == UInt8(ascii: "\n") { newline(at: index) }
+            content.append(next)
+            index += 1
+        }
+    }
+
     mutating func next(previous: CQLToken?) throws(CQLEngineError) -> CQLToken {
         try skipTrivia()
         let start = index
@@ -190,25 +215,7 @@ struct CQLLexer {
         }
         switch byte {
         case UInt8(ascii: "'"):
-            index += 1
-            var content: [UInt8] = []
-            while true {
-                guard let next = peek() else {
-                    throw .syntax("line \(startLine):\(startColumn) mismatched character '<EOF>' expecting '''")
-                }
-                if next == UInt8(ascii: "'") {
-                    if peek(1) == UInt8(ascii: "'") {
-                        content.append(next)
-                        index += 2
-                        continue
-                    }
-                    index += 1
-                    break
-                }
-                if next == UInt8(ascii: "\n") { newline(at: index) }
-                content.append(next)
-                index += 1
-            }
+            let content = try quoted(by: UInt8(ascii: "'"), startLine: startLine, startColumn: startColumn)
             return token(.string, String(decoding: content, as: UTF8.self))
         case UInt8(ascii: "$") where peek(1) == UInt8(ascii: "$"):
             index += 2
@@ -225,25 +232,7 @@ struct CQLLexer {
             index += 2
             return token(.string, content)
         case UInt8(ascii: "\""):
-            index += 1
-            var content: [UInt8] = []
-            while true {
-                guard let next = peek() else {
-                    throw .syntax("line \(startLine):\(startColumn) mismatched character '<EOF>' expecting '\"'")
-                }
-                if next == UInt8(ascii: "\"") {
-                    if peek(1) == UInt8(ascii: "\"") {
-                        content.append(next)
-                        index += 2
-                        continue
-                    }
-                    index += 1
-                    break
-                }
-                if next == UInt8(ascii: "\n") { newline(at: index) }
-                content.append(next)
-                index += 1
-            }
+            let content = try quoted(by: UInt8(ascii: "\""), startLine: startLine, startColumn: startColumn)
             guard !content.isEmpty else {
                 throw .syntax("line \(startLine):\(startColumn) no viable alternative at input '\"\"'")
             }
