@@ -198,19 +198,21 @@ struct CQLParser {
     private mutating func parseProperties() throws(CQLEngineError) -> [(String, CQLTerm)] {
         var properties: [(String, CQLTerm)] = []
         repeat {
-            let name = try parseIdentifier()
-            try expectSymbol("=")
-            let value: CQLTerm
-            if current.kind == .identifier, !["true", "false"].contains(current.text.lowercased()) {
-                // Unquoted words are accepted as string values (`read_repair = BLOCKING` is not CQL, but
-                // `durable_writes = true` is; keep it simple and lenient).
-                value = .string(advance().text)
-            } else {
-                value = try parseTerm()
-            }
-            properties.append((name, value))
+            properties.append(try parseProperty())
         } while acceptKeyword("and")
         return properties
+    }
+
+    /// `name = value`, the value a constant or a map.
+    private mutating func parseProperty() throws(CQLEngineError) -> (String, CQLTerm) {
+        let name = try parseIdentifier()
+        try expectSymbol("=")
+        if current.kind == .identifier, !["true", "false"].contains(current.text.lowercased()) {
+            // Unquoted words are accepted as string values (`read_repair = BLOCKING` is not CQL, but
+            // `durable_writes = true` is; keep it simple and lenient).
+            return (name, .string(advance().text))
+        }
+        return (name, try parseTerm())
     }
 
     private mutating func parseCreateTable() throws(CQLEngineError) -> CQLCreateTable {
@@ -279,15 +281,7 @@ struct CQLParser {
                     try expectKeyword("storage")
                     compactStorage = true
                 } else {
-                    let name = try parseIdentifier()
-                    try expectSymbol("=")
-                    let value: CQLTerm
-                    if current.kind == .identifier, !["true", "false"].contains(current.text.lowercased()) {
-                        value = .string(advance().text)
-                    } else {
-                        value = try parseTerm()
-                    }
-                    properties.append((name, value))
+                    properties.append(try parseProperty())
                 }
             } while acceptKeyword("and")
         }
