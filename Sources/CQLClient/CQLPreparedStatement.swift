@@ -57,9 +57,9 @@ public struct CQLPreparedStatement: Sendable, Hashable {
 }
 
 /// Classifies statement text.
-enum CQLStatementKind {
+public enum CQLStatementKind {
     /// The first keyword of a statement, upper-cased (comments and whitespace skipped).
-    static func leadingKeyword(_ text: String) -> String {
+    public static func leadingKeyword(_ text: String) -> String {
         var rest = Substring(text)
         while true {
             rest = rest.drop(while: { $0.isWhitespace })
@@ -75,7 +75,7 @@ enum CQLStatementKind {
         return String(rest.prefix(while: { $0.isLetter })).uppercased()
     }
 
-    static func isSelect(_ text: String) -> Bool { leadingKeyword(text) == "SELECT" }
+    public static func isSelect(_ text: String) -> Bool { leadingKeyword(text) == "SELECT" }
 }
 
 /// One statement of a BATCH.

@@ -10,7 +10,7 @@ extension CassandraStore {
     /// decimal, doubles as Swift prints them, uuids in canonical lower case, blobs as `0x…` hex, booleans as
     /// `true`/`false`, collections as CQL literals; null is `nil`.
     public func query(_ text: String, limit: Int) async throws -> QueryResult {
-        let keyword = Self.leadingKeyword(text)
+        let keyword = CQLStatementKind.leadingKeyword(text)
         guard !keyword.isEmpty else { throw CassandraStoreError(.invalidQuery, "query: empty statement") }
         guard keyword == "SELECT" else {
             throw CassandraStoreError(.readOnlyQuery, "query: only SELECT statements are allowed, not \(keyword)")
@@ -39,7 +39,7 @@ extension CassandraStore {
     /// The pages of a SELECT at the store's read consistency, fetched as they are iterated: for bulk reads such as a
     /// local snapshot of the keyspace. Anything but SELECT is refused like in ``query(_:limit:)``.
     public func selectPages(_ text: String, pageSize: Int32 = 5000) throws -> CQLPageSequence {
-        let keyword = Self.leadingKeyword(text)
+        let keyword = CQLStatementKind.leadingKeyword(text)
         guard keyword == "SELECT" else {
             throw CassandraStoreError(.readOnlyQuery, "query: only SELECT statements are allowed, not \(keyword)")
         }
@@ -48,23 +48,6 @@ extension CassandraStore {
 
     /// A cell as text, as ``query(_:limit:)`` renders it.
     public static func text(of value: CQLValue) -> String? { render(value) }
-
-    /// The first keyword, upper-cased (whitespace and comments skipped).
-    static func leadingKeyword(_ text: String) -> String {
-        var rest = Substring(text)
-        while true {
-            rest = rest.drop(while: { $0.isWhitespace })
-            if rest.hasPrefix("--") || rest.hasPrefix("//") {
-                rest = rest.drop(while: { $0 != "\n" })
-            } else if rest.hasPrefix("/*") {
-                guard let end = rest.firstRange(of: "*/") else { return "" }
-                rest = rest[end.upperBound...]
-            } else {
-                break
-            }
-        }
-        return String(rest.prefix(while: { $0.isLetter })).uppercased()
-    }
 
     /// A cell as text.
     static func render(_ value: CQLValue) -> String? {

@@ -1,3 +1,4 @@
+import CQLClient
 import Synchronization
 import Testing
 import UserStreamCore
@@ -397,8 +398,8 @@ struct CommitPlanTests {
     }
 
     @Test func queryRefusesEverythingButSelect() {
-        #expect(CassandraStore.leadingKeyword(" /* c */ select * from t") == "SELECT")
-        #expect(CassandraStore.leadingKeyword("DELETE FROM t") == "DELETE")
+        #expect(CQLStatementKind.leadingKeyword(" /* c */ select * from t") == "SELECT")
+        #expect(CQLStatementKind.leadingKeyword("DELETE FROM t") == "DELETE")
         #expect(CassandraStore.render(.double(12.5)) == "12.5")
         #expect(CassandraStore.render(.null) == nil)
         #expect(CassandraStore.render(.list([.text("a'b"), .int(1)])) == "['a''b', 1]")
