@@ -14,27 +14,37 @@ extension SQLiteStore {
     /// place, e.g. `1.0`), blobs as lower-case hex, SQL NULL as `nil`. The result does not say whether rows were left
     /// out; a caller that needs to know asks for `limit + 1` rows.
     public func query(_ text: String, limit: Int) async throws -> QueryResult {
-        let keyword = Self.leadingKeyword(text)
-        guard !keyword.isEmpty else { throw StoreError(.invalidQuery, "query: empty statement") }
-        let allowed: Set<String> = ["SELECT", "WITH", "VALUES", "EXPLAIN", "PRAGMA"]
-        guard allowed.contains(keyword) else {
-            throw StoreError(.readOnlyQuery, "query: only read-only statements are allowed, not \(keyword)", sql: text)
-        }
+        try Self.checkReadOnly(text, allowing: ["SELECT", "WITH", "VALUES", "EXPLAIN", "PRAGMA"])
         let limit = max(0, limit)
         return try await read("query") { db in
-            let statement: Statement
-            do {
-                statement = try db.makeStatement(sql: text)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_MISUSE {
-                throw StoreError(.invalidQuery, "query: exactly one statement is allowed", sql: text)
-            } catch {
-                throw StoreError.wrapping(error, "query", code: .invalidQuery)
-            }
-            guard statement.isReadonly else {
-                throw StoreError(.readOnlyQuery, "query: only read-only statements are allowed", sql: text)
-            }
+            let statement = try Self.readOnlyStatement(text, in: db)
             return try Self.collect(statement.sqliteStatement, connection: db.sqliteConnection, limit: limit, sql: text)
         }
+    }
+
+    /// Refuses, before SQLite sees it, a statement that is empty or does not start with one of `keywords`.
+    static func checkReadOnly(_ text: String, allowing keywords: Set<String>) throws {
+        let keyword = leadingKeyword(text)
+        guard !keyword.isEmpty else { throw StoreError(.invalidQuery, "query: empty statement") }
+        guard keywords.contains(keyword) else {
+            throw StoreError(.readOnlyQuery, "query: only read-only statements are allowed, not \(keyword)", sql: text)
+        }
+    }
+
+    /// One statement, prepared on a reader connection, that SQLite considers read-only.
+    static func readOnlyStatement(_ text: String, in db: Database) throws -> Statement {
+        let statement: Statement
+        do {
+            statement = try db.makeStatement(sql: text)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_MISUSE {
+            throw StoreError(.invalidQuery, "query: exactly one statement is allowed", sql: text)
+        } catch {
+            throw StoreError.wrapping(error, "query", code: .invalidQuery)
+        }
+        guard statement.isReadonly else {
+            throw StoreError(.readOnlyQuery, "query: only read-only statements are allowed", sql: text)
+        }
+        return statement
     }
 
     static func collect(

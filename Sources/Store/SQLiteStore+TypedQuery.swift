@@ -83,24 +83,9 @@ extension SQLiteStore {
         maxBytes: Int = .max,
         interrupter: QueryInterrupter? = nil
     ) async throws -> TypedQueryResult {
-        let keyword = Self.leadingKeyword(text)
-        guard !keyword.isEmpty else { throw StoreError(.invalidQuery, "query: empty statement") }
-        let allowed: Set<String> = ["SELECT", "WITH", "VALUES"]
-        guard allowed.contains(keyword) else {
-            throw StoreError(.readOnlyQuery, "query: only read-only statements are allowed, not \(keyword)", sql: text)
-        }
+        try Self.checkReadOnly(text, allowing: ["SELECT", "WITH", "VALUES"])
         return try await read("query") { db in
-            let statement: Statement
-            do {
-                statement = try db.makeStatement(sql: text)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_MISUSE {
-                throw StoreError(.invalidQuery, "query: exactly one statement is allowed", sql: text)
-            } catch {
-                throw StoreError.wrapping(error, "query", code: .invalidQuery)
-            }
-            guard statement.isReadonly else {
-                throw StoreError(.readOnlyQuery, "query: only read-only statements are allowed", sql: text)
-            }
+            let statement = try Self.readOnlyStatement(text, in: db)
             let connection = db.sqliteConnection
             if let interrupter {
                 sqlite3_progress_handler(
