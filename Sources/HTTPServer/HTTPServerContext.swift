@@ -11,8 +11,6 @@ public struct HTTPServerContext: Sendable {
     public var store: SQLiteStore
     /// The `user_automation` scheduler under `userstream run`; `nil` under `userstream serve`.
     public var scheduler: JobScheduler?
-    /// The log under `userstream run` (for consumer lag and DLQ views); `nil` under `userstream serve`.
-    public var log: (any Log)?
     /// Trino's query lifecycle over ``store``, shared by every request of the server.
     public var trino: TrinoQueryManager
     /// More checks `/readyz` runs besides the store's and the scheduler's: the log, Cassandra.
@@ -31,14 +29,12 @@ public struct HTTPServerContext: Sendable {
     public init(
         store: SQLiteStore,
         scheduler: JobScheduler? = nil,
-        log: (any Log)? = nil,
         trino: TrinoQueryManager? = nil,
         readiness: [ReadinessCheck] = [],
         version: String = TrinoQueryManagerConfiguration().serverVersion
     ) {
         self.store = store
         self.scheduler = scheduler
-        self.log = log
         self.trino =
             trino ?? TrinoQueryManager(executor: store, catalog: TrinoCatalog(keyspace: store.configuration.keyspace))
         self.readiness = readiness

@@ -124,7 +124,7 @@ extension Components {
             logger: logger
         )
         let app = buildApplication(
-            HTTPServerContext(store: readStore, scheduler: sources.scheduler, log: sources.log, readiness: readiness),
+            HTTPServerContext(store: readStore, scheduler: sources.scheduler, readiness: readiness),
             configuration: HTTPServerConfiguration(host: host, port: port),
             extraRoutes: [{ dashboard.addRoutes(to: $0) }],
             logger: logger
