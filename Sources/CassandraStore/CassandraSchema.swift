@@ -4,6 +4,8 @@
 /// server maps them onto its SQLite tables). The others are this store's own, plain portable CQL (text, int,
 /// bigint; no collections, counters or table options):
 /// - `batch_commits`: the batch journal — per batch id and attempt, its state and its planned counter changes;
+/// - `open_batches`: the attempts not finished yet, per consumer group and topic, with their offset ranges and what
+///   undoing their row writes needs (see `BatchCommitter`);
 /// - `user_count_deltas`, `run_stat_deltas`: each attempt's contribution to `user_counts` and `run_stats`, which
 ///   those tables hold the sums of;
 /// - `job_runs`: the ingestor's job runs (the embedded store keeps them in its main file, with the same columns).
@@ -36,6 +38,11 @@ enum CassandraSchema {
             CREATE TABLE IF NOT EXISTS \(keyspace).batch_commits (batch_id text, attempt int, state text, \
             now_ms bigint, inserted bigint, duplicates bigint, count_deltas text, run_deltas text, updated_at text, \
             PRIMARY KEY ((batch_id), attempt))
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS \(keyspace).open_batches (group_id text, topic text, batch_id text, \
+            attempt int, ranges text, now_ms bigint, new_ids text, prior_keys text, \
+            PRIMARY KEY ((group_id, topic), batch_id))
             """,
             """
             CREATE TABLE IF NOT EXISTS \(keyspace).user_count_deltas (minute bigint, dimension text, value text, \

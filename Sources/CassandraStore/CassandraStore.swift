@@ -41,6 +41,12 @@ public final class CassandraStore: UserStore, CommitBackend {
         var selectOffsets: CQLPreparedStatement
         var saveRun: CQLPreparedStatement
         var selectRunStats: CQLPreparedStatement
+        var transitionJournal: CQLPreparedStatement
+        var selectOpenBatches: CQLPreparedStatement
+        var writeOpenBatch: CQLPreparedStatement
+        var deleteOpenBatch: CQLPreparedStatement
+        var deleteUser: CQLPreparedStatement
+        var restoreUserKey: CQLPreparedStatement
     }
 
     private init(
@@ -103,7 +109,9 @@ public final class CassandraStore: UserStore, CommitBackend {
         }
         return Statements(
             selectKey: try await prepare("SELECT id, gender, nat, age, ingested_at FROM \(ks).created_users WHERE id = ?"),
-            upsertUser: try await prepare("INSERT INTO \(ks).created_users (\(columns)) VALUES (\(markers))"),
+            upsertUser: try await prepare(
+                "INSERT INTO \(ks).created_users (\(columns)) VALUES (\(markers)) USING TIMESTAMP ?"
+            ),
             selectUser: try await prepare("SELECT \(columns) FROM \(ks).created_users WHERE id = ?"),
             selectJournal: try await prepare(
                 """
@@ -161,6 +169,28 @@ public final class CassandraStore: UserStore, CommitBackend {
             ),
             selectRunStats: try await prepare(
                 "SELECT stored, duplicates, dead_lettered FROM \(ks).run_stats WHERE run_id = ?"
+            ),
+            transitionJournal: try await prepare(
+                "UPDATE \(ks).batch_commits SET state = ?, updated_at = ? WHERE batch_id = ? AND attempt = ? IF state = ?"
+            ),
+            selectOpenBatches: try await prepare(
+                """
+                SELECT batch_id, attempt, ranges, now_ms, new_ids, prior_keys FROM \(ks).open_batches \
+                WHERE group_id = ? AND topic = ?
+                """
+            ),
+            writeOpenBatch: try await prepare(
+                """
+                INSERT INTO \(ks).open_batches (group_id, topic, batch_id, attempt, ranges, now_ms, new_ids, \
+                prior_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+            ),
+            deleteOpenBatch: try await prepare(
+                "DELETE FROM \(ks).open_batches WHERE group_id = ? AND topic = ? AND batch_id = ?"
+            ),
+            deleteUser: try await prepare("DELETE FROM \(ks).created_users USING TIMESTAMP ? WHERE id = ?"),
+            restoreUserKey: try await prepare(
+                "UPDATE \(ks).created_users USING TIMESTAMP ? SET gender = ?, nat = ?, age = ? WHERE id = ?"
             )
         )
     }
@@ -290,11 +320,92 @@ public final class CassandraStore: UserStore, CommitBackend {
         }
     }
 
-    func upsertUsers(_ rows: [UserRecord]) async throws {
+    func upsertUsers(_ rows: [UserRecord], timestamp: Int64) async throws {
         let statement = statements.upsertUser
         try await concurrentForEach(rows, limit: configuration.concurrency) { record in
-            try await self.write(statement, try Self.values(record))
+            try await self.write(statement, try Self.values(record) + [.bigint(timestamp)])
         }
+    }
+
+    func restoreUsers(newIDs: [String], priorKeys: [String: StoredUserKey], timestamp: Int64) async throws {
+        let delete = statements.deleteUser
+        try await concurrentForEach(newIDs, limit: configuration.concurrency) { id in
+            guard let uuid = CQLUUID(string: id) else { return }
+            try await self.write(delete, [.bigint(timestamp), .uuid(uuid)])
+        }
+        let restore = statements.restoreUserKey
+        try await concurrentForEach(Array(priorKeys), limit: configuration.concurrency) { id, key in
+            guard let uuid = CQLUUID(string: id) else { return }
+            try await self.write(
+                restore,
+                [
+                    .bigint(timestamp), .text(key.gender), key.nat.map { .text($0) } ?? .null,
+                    key.age.map { .int(Int32($0)) } ?? .null, .uuid(uuid),
+                ]
+            )
+        }
+    }
+
+    func transitionJournal(
+        batchID: String,
+        attempt: Int32,
+        from: JournalEntry.State,
+        to: JournalEntry.State
+    ) async throws -> JournalEntry.State? {
+        // A lightweight transaction; retried after a timeout, it may find the state it set itself.
+        let result = try await client.execute(
+            statements.transitionJournal,
+            [
+                .text(to.rawValue), .text(Timestamp.iso8601(milliseconds: Timestamp.nowMilliseconds())),
+                .text(batchID), .int(attempt), .text(from.rawValue),
+            ],
+            consistency: configuration.writeConsistency,
+            idempotent: true
+        )
+        if result.wasApplied == true { return nil }
+        guard let index = result.columnIndex("state"), let row = result.rows.first else {
+            throw CassandraStoreError(.corruptValue, "batch_commits: batch \(batchID) attempt \(attempt) is missing")
+        }
+        let text = try CQLCells(row, table: "batch_commits").text(index)
+        guard let state = JournalEntry.State(rawValue: text) else {
+            throw CassandraStoreError(.corruptValue, "batch_commits.state '\(text)' is not known")
+        }
+        return state == to ? nil : state
+    }
+
+    func openBatches(group: String, topic: String) async throws -> [OpenBatch] {
+        var opens: [OpenBatch] = []
+        for try await row in read(statements.selectOpenBatches, [.text(group), .text(topic)]) {
+            let cells = CQLCells(row, table: "open_batches")
+            opens.append(
+                OpenBatch(
+                    group: group,
+                    topic: topic,
+                    batchID: try cells.text(0),
+                    attempt: Int32(try cells.int(1)),
+                    ranges: try OpenBatch.decodeRanges(try cells.text(2)),
+                    nowMilliseconds: try cells.int(3),
+                    newIDs: (try cells.optionalText(4) ?? "").split(separator: ",").map(String.init),
+                    priorKeys: try OpenBatch.decodePriorKeys(try cells.optionalText(5) ?? "")
+                )
+            )
+        }
+        return opens
+    }
+
+    func writeOpenBatch(_ open: OpenBatch) async throws {
+        try await write(
+            statements.writeOpenBatch,
+            [
+                .text(open.group), .text(open.topic), .text(open.batchID), .int(open.attempt),
+                .text(open.encodedRanges), .bigint(open.nowMilliseconds), .text(open.newIDs.joined(separator: ",")),
+                .text(open.encodedPriorKeys),
+            ]
+        )
+    }
+
+    func deleteOpenBatch(group: String, topic: String, batchID: String) async throws {
+        try await write(statements.deleteOpenBatch, [.text(group), .text(topic), .text(batchID)])
     }
 
     func countContributions(minute: Int64) async throws -> [CountCell: (sum: Int64, rows: Int)] {

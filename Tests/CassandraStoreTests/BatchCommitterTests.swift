@@ -21,6 +21,10 @@ final class MemoryBackend: CommitBackend, @unchecked Sendable {
         var runStats: [String: RunProcessingStats] = [:]
         var runStatVersions: [String: Int] = [:]
         var offsets: [String: [Int32: Int64]] = [:]
+        var opens: [String: OpenBatch] = [:]
+        /// Write timestamps of the rows and of their deletions, for Cassandra's last-write-wins.
+        var userTimestamps: [String: Int64] = [:]
+        var tombstones: [String: Int64] = [:]
 
         /// What a reader sees (the journal and contributions are bookkeeping).
         var visible: Visible {
@@ -105,10 +109,79 @@ final class MemoryBackend: CommitBackend, @unchecked Sendable {
         }
     }
 
-    func upsertUsers(_ rows: [UserRecord]) async throws {
+    func upsertUsers(_ rows: [UserRecord], timestamp: Int64) async throws {
         for row in rows {
-            try write { $0.users[row.id] = row }
+            try write { tables in
+                guard timestamp > tables.tombstones[row.id, default: Int64.min],
+                    timestamp >= tables.userTimestamps[row.id, default: Int64.min]
+                else { return }
+                tables.users[row.id] = row
+                tables.userTimestamps[row.id] = timestamp
+            }
         }
+    }
+
+    func restoreUsers(newIDs: [String], priorKeys: [String: StoredUserKey], timestamp: Int64) async throws {
+        for id in newIDs {
+            try write { tables in
+                tables.tombstones[id] = max(tables.tombstones[id, default: Int64.min], timestamp)
+                if tables.userTimestamps[id, default: Int64.min] <= timestamp {
+                    tables.users[id] = nil
+                    tables.userTimestamps[id] = nil
+                }
+            }
+        }
+        for (id, key) in priorKeys.sorted(by: { $0.key < $1.key }) {
+            try write { tables in
+                guard var user = tables.users[id], timestamp >= tables.userTimestamps[id, default: Int64.min] else {
+                    return
+                }
+                user.gender = key.gender
+                user.nat = key.nat
+                user.age = key.age
+                tables.users[id] = user
+                tables.userTimestamps[id] = timestamp
+            }
+        }
+    }
+
+    func transitionJournal(
+        batchID: String,
+        attempt: Int32,
+        from: JournalEntry.State,
+        to: JournalEntry.State
+    ) async throws -> JournalEntry.State? {
+        var current: JournalEntry.State?
+        try write { tables in
+            guard var entry = tables.journal[batchID]?[attempt] else { return }
+            current = entry.state
+            if entry.state == from {
+                entry.state = to
+                tables.journal[batchID]![attempt] = entry
+            }
+        }
+        guard let current else { throw Missing() }
+        return current == from || current == to ? nil : current
+    }
+
+    struct Missing: Error {}
+
+    func openBatches(group: String, topic: String) async throws -> [OpenBatch] {
+        state.withLock { state in
+            state.tables.opens.values.filter { $0.group == group && $0.topic == topic }.sorted { $0.batchID < $1.batchID }
+        }
+    }
+
+    func writeOpenBatch(_ open: OpenBatch) async throws {
+        try write { $0.opens["\(open.group)/\(open.topic)/\(open.batchID)"] = open }
+    }
+
+    func deleteOpenBatch(group: String, topic: String, batchID: String) async throws {
+        try write { $0.opens["\(group)/\(topic)/\(batchID)"] = nil }
+    }
+
+    func committedOffsets(group: String, topic: String) async throws -> [Int32: Int64] {
+        state.withLock { $0.tables.offsets["\(group)/\(topic)"] ?? [:] }
     }
 
     func countContributions(minute: Int64) async throws -> [CountCell: (sum: Int64, rows: Int)] {
@@ -287,6 +360,189 @@ struct BatchCommitterTests {
         #expect(backend.tables.runStats["r"] == RunProcessingStats(stored: 10, duplicates: 10, deadLettered: 2))
         #expect(backend.totals(.total) == ["all": 10])
         #expect(backend.tables.journal[batch.batchID]?.keys.sorted() == [0, 1])
+    }
+
+    /// A log partition as a processor sees it: records 0..<40 are new users of run r1, 40..<55 repeat users 10..<25
+    /// with another gender (run r2), and every ninth record does not decode (a dead letter).
+    struct Partition {
+        static let records = 55
+
+        static func batch(from first: Int, count: Int) -> StoreBatch {
+            let end = min(records, first + count)
+            var users: [IncomingUser] = []
+            var dead: [String: Int] = [:]
+            for offset in first..<end {
+                let run = offset < 40 ? "r1" : "r2"
+                if offset % 9 == 4 {
+                    dead[run, default: 0] += 1
+                    continue
+                }
+                var user = StoreFixtures.user(offset < 40 ? offset : offset - 30)
+                if offset >= 40 { user.gender = user.gender == "male" ? "female" : "male" }
+                users.append(IncomingUser(record: user, runID: run))
+            }
+            return StoreBatch(
+                group: "userstream",
+                topic: "users_created",
+                users: users,
+                deadLetteredByRun: dead,
+                nextOffsets: [0: Int64(end)],
+                firstOffsets: [0: Int64(first)],
+                batchID: "userstream/users_created/0:\(first)-\(end - 1)"
+            )
+        }
+
+        /// Consumes from the store's committed offset in batches of `sizes` (the last size repeats) until the end,
+        /// as a processor does (reading again from the store's offsets when a commit is superseded).
+        static func process(
+            _ backend: MemoryBackend,
+            sizes: [Int],
+            now: Int64,
+            stopAfter batches: Int = .max
+        ) async throws {
+            var sizes = sizes[...]
+            var done = 0
+            while done < batches {
+                let first = Int(try await backend.committedOffsets(group: "userstream", topic: "users_created")[0] ?? 0)
+                guard first < records else { return }
+                let size = sizes.count > 1 ? sizes.removeFirst() : sizes.first!
+                do {
+                    _ = try await BatchCommitter(backend: backend).commit(
+                        batch(from: first, count: size),
+                        nowMilliseconds: now + Int64(done)
+                    )
+                } catch is StoreBatchSuperseded {}
+                done += 1
+            }
+        }
+    }
+
+    /// What a reader sees must not depend on where batches started and ended, nor on crashes.
+    static func expectConsistent(_ backend: MemoryBackend, equalTo clean: MemoryBackend, _ comment: Comment) {
+        #expect(backend.tables.visible == clean.tables.visible, comment)
+        #expect(backend.tables.opens.isEmpty, comment)
+        #expect(backend.totals(.total) == ["all": backend.tables.users.count], comment)
+    }
+
+    /// The case a real Cassandra showed: a crash before any write of a batch, then a restart that polls batches with
+    /// other boundaries (shorter, then longer). The abandoned attempt must not stay in the counters.
+    @Test func aCrashThenReplayWithOtherBoundariesEqualsACleanRun() async throws {
+        let clean = MemoryBackend()
+        try await Partition.process(clean, sizes: [20], now: Self.now)
+        // r1: offsets 0..<40, four dead letters (4, 13, 22, 31). r2: 40..<55 repeat users 10..<25, two dead letters
+        // (40, 49); users 13 and 22 were dead letters in r1, so r2 stores them for the first time.
+        #expect(clean.totals(.total) == ["all": 38])
+        #expect(clean.tables.runStats["r1"] == RunProcessingStats(stored: 36, duplicates: 0, deadLettered: 4))
+        #expect(clean.tables.runStats["r2"] == RunProcessingStats(stored: 2, duplicates: 11, deadLettered: 2))
+
+        let probe = MemoryBackend()
+        try await Partition.process(probe, sizes: [6], now: Self.now, stopAfter: 1)
+        probe.crash(at: nil)
+        try await Partition.process(probe, sizes: [20], now: Self.now, stopAfter: 1)
+        let writes = probe.writes
+        #expect(writes > 20)
+        for restartSizes in [[7, 3, 50], [50], [13, 25]] {
+            for crashAt in 0..<writes {
+                let backend = MemoryBackend()
+                try await Partition.process(backend, sizes: [6], now: Self.now, stopAfter: 1)
+                backend.crash(at: crashAt)
+                await #expect(throws: MemoryBackend.Crash.self) {
+                    try await Partition.process(backend, sizes: [20], now: Self.now + 100, stopAfter: 1)
+                }
+                backend.crash(at: nil)
+                try await Partition.process(backend, sizes: restartSizes, now: Self.now + 200)
+                Self.expectConsistent(backend, equalTo: clean, "crash before write \(crashAt), then \(restartSizes)")
+            }
+        }
+    }
+
+    /// Two crashes: the first leaves an attempt open, the second stops the batch that rolls it back (or finishes
+    /// it) at any of its writes; a third run finishes.
+    @Test func aCrashDuringTheRollbackThenReplayEqualsACleanRun() async throws {
+        let clean = MemoryBackend()
+        try await Partition.process(clean, sizes: [20], now: Self.now)
+        let firstProbe = MemoryBackend()
+        try await Partition.process(firstProbe, sizes: [20], now: Self.now, stopAfter: 1)
+        let firstWrites = firstProbe.writes
+        for firstCrash in stride(from: 1, to: firstWrites, by: 5) {
+            let probe = MemoryBackend()
+            probe.crash(at: firstCrash)
+            try? await Partition.process(probe, sizes: [20], now: Self.now, stopAfter: 1)
+            probe.crash(at: nil)
+            try await Partition.process(probe, sizes: [9], now: Self.now + 100, stopAfter: 1)
+            #expect(probe.writes > 10)
+            let secondWrites = probe.writes
+            for secondCrash in 0..<secondWrites {
+                let backend = MemoryBackend()
+                backend.crash(at: firstCrash)
+                try? await Partition.process(backend, sizes: [20], now: Self.now, stopAfter: 1)
+                backend.crash(at: secondCrash)
+                try? await Partition.process(backend, sizes: [9], now: Self.now + 100, stopAfter: 1)
+                backend.crash(at: nil)
+                try await Partition.process(backend, sizes: [4, 30], now: Self.now + 200)
+                Self.expectConsistent(
+                    backend,
+                    equalTo: clean,
+                    "crash before write \(firstCrash), then before write \(secondCrash) of the next batch"
+                )
+            }
+        }
+    }
+
+    /// A processor that stalls (a partition moved to another member meanwhile) finds its attempt rolled back when it
+    /// resumes: its commit fails, and what it wrote late leaves no trace.
+    @Test func aStalledOwnerLosesToTheRollback() async throws {
+        let clean = MemoryBackend()
+        try await Partition.process(clean, sizes: [20], now: Self.now)
+        let backend = MemoryBackend()
+        let stalled = Partition.batch(from: 0, count: 20)
+        // The stalled owner planned and wrote its journal and open entries, then stopped.
+        backend.crash(at: 2)
+        await #expect(throws: MemoryBackend.Crash.self) {
+            try await BatchCommitter(backend: backend).commit(stalled, nowMilliseconds: Self.now)
+        }
+        backend.crash(at: nil)
+        // The next owner rolls it back and commits everything with other boundaries.
+        try await Partition.process(backend, sizes: [8, 30], now: Self.now + 100)
+        // The stalled owner resumes its attempt: every write it makes is shadowed, and it is told.
+        let entry = try #require(try await backend.journal(batchID: stalled.batchID).first)
+        #expect(entry.state == .rolledBack)
+        try await backend.writeCountContributions(entry.plan.countDeltas, batchID: stalled.batchID, attempt: 0)
+        try await backend.upsertUsers(
+            CommitPlan.rows(batch: stalled, existing: [:], nowMilliseconds: Self.now),
+            timestamp: OpenBatch.rowTimestamp(nowMilliseconds: Self.now)
+        )
+        let state = try await backend.transitionJournal(
+            batchID: stalled.batchID,
+            attempt: 0,
+            from: .pending,
+            to: .committed
+        )
+        #expect(state == .rolledBack)
+        #expect(backend.tables.users == clean.tables.users)
+    }
+
+    @Test func openBatchTextRoundTrips() throws {
+        let open = OpenBatch(
+            group: "g",
+            topic: "t",
+            batchID: "g/t/0:1-2",
+            attempt: 3,
+            ranges: [0: .init(first: 5, next: 9), 2: .init(first: nil, next: 4)],
+            nowMilliseconds: 7,
+            newIDs: [StoreFixtures.id(1)],
+            priorKeys: [
+                StoreFixtures.id(2): StoredUserKey(gender: "a\tb", nat: nil, age: 31, ingestedAt: "x"),
+                StoreFixtures.id(3): StoredUserKey(gender: "", nat: "", age: nil, ingestedAt: ""),
+            ]
+        )
+        #expect(try OpenBatch.decodeRanges(open.encodedRanges) == open.ranges)
+        #expect(try OpenBatch.decodePriorKeys(open.encodedPriorKeys) == open.priorKeys)
+        #expect(throws: CassandraStoreError.self) { try OpenBatch.decodeRanges("0:x-1") }
+        #expect(open.overlaps([0: .init(first: 8, next: 12)]))
+        #expect(!open.overlaps([0: .init(first: 9, next: 12)]))
+        #expect(open.overlaps([2: .init(first: 3, next: 12)]))
+        #expect(!open.overlaps([1: .init(first: 0, next: 12)]))
     }
 
     @Test func aStaleRefreshLosesToTheOneThatSawMoreContributions() async throws {

@@ -56,14 +56,18 @@ public struct Processor: Service {
         if try await log.partitionCount(of: topic) == nil {
             try await log.createTopic(topic, partitions: configuration.partitions)
         }
-        let consumer = try await log.makeConsumer(group: group, topics: [topic]) { partitions in
-            let stored = try await store.committedOffsets(group: group, topic: topic)
-            var offsets: [TopicPartition: Int64] = [:]
-            for partition in partitions where partition.topic == topic {
-                if let offset = stored[partition.partition] { offsets[partition] = offset }
+        let log = self.log
+        @Sendable func makeConsumer() async throws -> any LogConsumer {
+            try await log.makeConsumer(group: group, topics: [topic]) { partitions in
+                let stored = try await store.committedOffsets(group: group, topic: topic)
+                var offsets: [TopicPartition: Int64] = [:]
+                for partition in partitions where partition.topic == topic {
+                    if let offset = stored[partition.partition] { offsets[partition] = offset }
+                }
+                return offsets
             }
-            return offsets
         }
+        var consumer = try await makeConsumer()
         logger.info("processor.started", metadata: ["processor.group": "\(group)", "processor.topic": "\(topic)"])
         var totals = Totals()
         var shutdownStarted: ContinuousClock.Instant?
@@ -83,11 +87,24 @@ public struct Processor: Service {
                 }
                 if let batch = pending {
                     // Commit this batch while the next one is polled and decoded.
-                    async let committed = commit(batch, consumer: consumer)
-                    let polled = try await consumer.poll(maxRecords: configuration.maxBatchRecords, timeout: .zero)
+                    let current = consumer
+                    async let committed = commit(batch, consumer: current)
+                    let polled = try await current.poll(maxRecords: configuration.maxBatchRecords, timeout: .zero)
                     let next = polled.isEmpty ? nil : prepare(polled)
-                    totals.add(try await committed)
-                    pending = next
+                    do {
+                        totals.add(try await committed)
+                        pending = next
+                    } catch let superseded as StoreBatchSuperseded {
+                        // The store's offsets moved past part of this batch (an earlier owner's finished commit):
+                        // read again from them, with a new consumer (its assignment starts at the store's offsets).
+                        logger.warning(
+                            "processor.batch_superseded",
+                            metadata: ["store.batch_id": "\(superseded.batchID)", "error": "\(superseded.reason)"]
+                        )
+                        pending = nil
+                        try? await current.close()
+                        consumer = try await makeConsumer()
+                    }
                     continue
                 }
                 let polled = try await consumer.poll(
@@ -103,8 +120,16 @@ public struct Processor: Service {
                 }
             }
             if let batch = pending {
-                totals.add(try await commit(batch, consumer: consumer))
                 pending = nil
+                do {
+                    totals.add(try await commit(batch, consumer: consumer))
+                } catch let superseded as StoreBatchSuperseded {
+                    // Stopping anyway: what the batch held stays behind the store's offsets for the next start.
+                    logger.warning(
+                        "processor.batch_superseded",
+                        metadata: ["store.batch_id": "\(superseded.batchID)", "error": "\(superseded.reason)"]
+                    )
+                }
             }
         } catch {
             try? await consumer.close()
@@ -179,6 +204,7 @@ public struct Processor: Service {
             users: users,
             deadLetteredByRun: deadLetteredByRun,
             nextOffsets: nextOffsets,
+            firstOffsets: firstOffsets,
             batchID: "\(configuration.group)/\(configuration.topic)/\(ranges.joined(separator: ","))"
         )
         return PreparedBatch(batch: batch, deadLetters: deadLetters, records: records.count, timestamps: timestamps)

@@ -20,6 +20,10 @@ public struct StoreBatch: Sendable {
     public var deadLetteredByRun: [String: Int]
     /// The next offset to consume per partition once this batch is committed.
     public var nextOffsets: [Int32: Int64]
+    /// The first offset of the batch per partition (with `nextOffsets`, the batch's offset ranges). An engine without
+    /// multi-row transactions uses the ranges to find an unfinished commit that this batch overlaps. Empty when not
+    /// known: the batch then counts as covering everything before `nextOffsets`.
+    public var firstOffsets: [Int32: Int64]
     /// Deterministic id of the batch (group, topic and the offset range per partition), so that an engine without
     /// multi-row transactions can make aggregate updates idempotent on replay.
     public var batchID: String
@@ -30,6 +34,7 @@ public struct StoreBatch: Sendable {
         users: [IncomingUser],
         deadLetteredByRun: [String: Int],
         nextOffsets: [Int32: Int64],
+        firstOffsets: [Int32: Int64] = [:],
         batchID: String
     ) {
         self.group = group
@@ -37,8 +42,25 @@ public struct StoreBatch: Sendable {
         self.users = users
         self.deadLetteredByRun = deadLetteredByRun
         self.nextOffsets = nextOffsets
+        self.firstOffsets = firstOffsets
         self.batchID = batchID
     }
+}
+
+/// Thrown by a store's commit when the batch overlaps offsets that another commit finished in the meantime (for
+/// example a commit that stored its rows and then crashed before its offsets were written, and whose offsets this
+/// commit wrote for it). Nothing of the batch was written; the consumer must read again from the store's committed
+/// offsets (`UserStore.committedOffsets`).
+public struct StoreBatchSuperseded: Error, Sendable, Hashable, CustomStringConvertible {
+    public var batchID: String
+    public var reason: String
+
+    public init(batchID: String, reason: String) {
+        self.batchID = batchID
+        self.reason = reason
+    }
+
+    public var description: String { "batch \(batchID) superseded: \(reason)" }
 }
 
 /// What one commit did.
