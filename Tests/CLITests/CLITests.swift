@@ -100,6 +100,24 @@ struct CLITests {
         #expect(output.stdout.contains("3000-row transactions:"))
     }
 
+    @Test("--rate limits randomuser by default, not the synthetic source; --help says so")
+    func rateDefaultsBySource() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.path + "/data"
+        // At randomuser's default of 50 users/s this would take 80 s; the timeout fails the test long before.
+        let ingest = try await CLI.run(
+            ["ingest", "--source", "synthetic", "--count", "4000", "--data-dir", data],
+            timeout: .seconds(40)
+        )
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        #expect(ingest.stdout.contains("produced 4000"), "\(ingest.stdout)")
+        let help = try await CLI.run(["ingest", "--help"]).stdout.split(whereSeparator: \.isWhitespace)
+            .joined(separator: " ")
+        #expect(help.contains("Default: 50 for randomuser"), "\(help)")
+        #expect(help.contains("no limit for synthetic and replay"), "\(help)")
+    }
+
     @Test("query is read-only")
     func queryRefusesWrites() async throws {
         let directory = try TemporaryDirectory()

@@ -124,12 +124,20 @@ struct SourceOptions: ParsableArguments {
     var seed: String? { seedOption ?? Env.optionalString("SEED") }
 
     @Option(
+        name: .customLong("rate"),
         help: """
-            At most this many users per second (0 = as fast as the source allows; randomuser is also held to \
-            18,000 users per 5 minutes). (env: USERSTREAM_RATE)
+            At most this many users per second (0 = no limit). Default: 50 for randomuser (which is also held to \
+            18,000 users per 5 minutes, its per-IP limit), no limit for synthetic and replay. (env: USERSTREAM_RATE)
             """
     )
-    var rate: Double = Env.double("RATE", 50)
+    var rateOption: Double?
+
+    /// `--rate`, else `USERSTREAM_RATE`, else 50 users/s for randomuser (its limit protects the public API) and no
+    /// limit for the synthetic and replay sources.
+    var rate: Double {
+        if let rate = rateOption ?? Env.optionalDouble("RATE") { return rate }
+        return (try? SourceSpec(parsing: source)) == .randomuser ? 50 : 0
+    }
 
     func validate() throws {
         guard (1...5000).contains(batchSize) else {

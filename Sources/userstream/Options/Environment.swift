@@ -42,11 +42,11 @@ enum Env {
         return value
     }
 
-    static func double(_ name: String, _ fallback: Double) -> Double {
-        guard let text = raw(name) else { return fallback }
+    static func optionalDouble(_ name: String) -> Double? {
+        guard let text = raw(name) else { return nil }
         guard let value = Double(text) else {
             problemList.withLock { $0.append("\(variableName(name))=\(text) is not a number") }
-            return fallback
+            return nil
         }
         return value
     }
