@@ -75,6 +75,65 @@ import UserStreamTestSupport
         )
     }
 
+    @Test("two processors in one group write into one store node; every aggregate dimension sums to the rows")
+    func twoProcessorsIntoTheCQLServer() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let brokerPort = try KafkaCLITests.freePort()
+        let storePort = try KafkaCLITests.freePort()
+        let bootstrap = "127.0.0.1:\(brokerPort)"
+        let storeData = directory.path + "/store-node"
+        let broker = try CLI.start(["broker", "--port", String(brokerPort), "--data-dir", directory.path + "/broker"])
+        defer { broker.signal(SIGKILL) }
+        try await KafkaCLITests.waitForListener(broker, port: brokerPort)
+        let store = try CLI.start(["store", "--port", String(storePort), "--data-dir", storeData])
+        defer { store.signal(SIGKILL) }
+        try await Self.waitForListener(store)
+        let ingest = try await CLI.run([
+            "ingest", "--kafka", bootstrap, "--source", "synthetic", "--seed", "21", "--count", "6000",
+            "--batch-size", "500", "--data-dir", directory.path + "/ingest",
+        ])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+
+        // Small batches, so that the two members rewrite the same aggregate cells (same minute, same values) often.
+        let member = [
+            "process", "--kafka", bootstrap, "--cassandra", "127.0.0.1:\(storePort)", "--group", "two",
+            "--process-batch", "250", "--until-idle",
+        ]
+        let a = try CLI.start(member + ["--data-dir", directory.path + "/a"])
+        let b = try CLI.start(member + ["--data-dir", directory.path + "/b"])
+        defer {
+            a.signal(SIGKILL)
+            b.signal(SIGKILL)
+        }
+        let outputA = try await a.wait(timeout: .seconds(300))
+        let outputB = try await b.wait(timeout: .seconds(300))
+        #expect(outputA.status == 0, "\(outputA.stderr.suffix(2000))")
+        #expect(outputB.status == 0, "\(outputB.stderr.suffix(2000))")
+        // Whatever a member left (it may stop once its own partitions are drained), a last one finishes.
+        let last = try await CLI.run(
+            member + ["--data-dir", directory.path + "/c"],
+            timeout: .seconds(300)
+        )
+        #expect(last.status == 0, "\(last.stderr.suffix(2000))")
+        store.signal(SIGTERM)
+        #expect(try await store.wait(timeout: .seconds(30)).status == 0)
+
+        #expect(
+            try await CLI.scalar("SELECT count(DISTINCT id) FROM spark_streams.created_users", dataDir: storeData)
+                == "6000"
+        )
+        for dimension in ["total", "gender", "nat", "age_bucket"] {
+            let sum = try await CLI.scalar(
+                "SELECT sum(count) FROM spark_streams.user_counts WHERE dimension = '\(dimension)'",
+                dataDir: storeData
+            )
+            #expect(sum == "6000", "\(dimension)")
+        }
+        broker.signal(SIGTERM)
+        #expect(try await broker.wait(timeout: .seconds(30)).status == 0)
+    }
+
     @Test("run serves its store to cqlsh on --cql-port")
     func runServesCQL() async throws {
         let directory = try TemporaryDirectory()

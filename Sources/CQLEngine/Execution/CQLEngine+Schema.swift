@@ -67,7 +67,17 @@ extension CQLEngine {
             kind: existing?.kind ?? .user
         )
         let catalogStore = self.catalogStore
-        try await schemaWrite { db in try catalogStore.saveKeyspace(keyspace, db) }
+        do {
+            try await schemaWrite { db in
+                // Another connection may have created it since this one's catalog snapshot was taken.
+                if !alter, try catalogStore.load(db).keyspaces[name] != nil {
+                    throw CQLEngineError.alreadyExists(keyspace: name)
+                }
+                try catalogStore.saveKeyspace(keyspace, db)
+            }
+        } catch let error as CQLEngineError where create.ifNotExists && error.alreadyExists != nil {
+            return .void
+        }
         logger.info("cql.keyspace.saved", metadata: ["cql.keyspace": "\(name)"])
         return .schemaChange(
             CQLSchemaChange(changeType: alter ? .updated : .created, target: .keyspace, keyspace: name)
@@ -161,7 +171,17 @@ extension CQLEngine {
             throw CQLEngineError.alreadyExists(keyspace: keyspaceName, table: name)
         }
         let catalogStore = self.catalogStore
-        try await schemaWrite { db in try catalogStore.createTable(definition, db) }
+        do {
+            try await schemaWrite { db in
+                // Another connection may have created it since this one's catalog snapshot was taken.
+                if try catalogStore.load(db).tables[keyspaceName]?[name] != nil {
+                    throw CQLEngineError.alreadyExists(keyspace: keyspaceName, table: name)
+                }
+                try catalogStore.createTable(definition, db)
+            }
+        } catch let error as CQLEngineError where create.ifNotExists && error.alreadyExists != nil {
+            return .void
+        }
         logger.info("cql.table.created", metadata: ["cql.keyspace": "\(keyspaceName)", "cql.table": "\(name)"])
         return .schemaChange(CQLSchemaChange(changeType: .created, target: .table, keyspace: keyspaceName, name: name))
     }

@@ -1,0 +1,38 @@
+import CQLEngine
+import Testing
+
+/// Drivers and processors starting together all send `CREATE … IF NOT EXISTS`: each must be a no-op or a creation,
+/// never an error, as on Cassandra.
+@Suite("Concurrent CREATE … IF NOT EXISTS")
+struct ConcurrentDDLTests {
+    @Test func concurrentCreatesOfOneKeyspaceAndTableAllSucceed() async throws {
+        let harness = try EngineHarness()
+        let engine = harness.engine
+        for round in 0..<5 {
+            let statements = [
+                "CREATE KEYSPACE IF NOT EXISTS race\(round) WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+                "CREATE TABLE IF NOT EXISTS race\(round).t (k text PRIMARY KEY, v bigint)",
+            ]
+            for statement in statements {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<8 {
+                        group.addTask {
+                            var session = CQLSession()
+                            _ = try await engine.execute(
+                                statement,
+                                values: [],
+                                names: nil,
+                                session: &session,
+                                options: CQLExecutionOptions()
+                            )
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            try await harness.run("INSERT INTO race\(round).t (k, v) VALUES ('a', 1)")
+            #expect(try await harness.rows("SELECT v FROM race\(round).t WHERE k = 'a'") == [[.bigint(1)]])
+        }
+        await harness.close()
+    }
+}
