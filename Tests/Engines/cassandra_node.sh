@@ -131,6 +131,7 @@ request_timeout_in_ms: 20000
 batch_size_warn_threshold_in_kb: 64
 batch_size_fail_threshold_in_kb: 5000
 enable_user_defined_functions: false
+auto_snapshot: false
 EOF
     cat > "$dir/log4j2.xml" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
