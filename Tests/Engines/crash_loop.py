@@ -18,8 +18,8 @@ import signal
 import socket
 import time
 
-from engines import (Children, cassandra_host, check_keyspace, fail, free_port, log, recorded_runs, run, tail,
-                     temporary_directory, userstream_bin)
+from engines import (Children, cassandra_host, check_keyspace, cql_rows, fail, free_port, log, recorded_runs, run,
+                     tail, temporary_directory, userstream_bin)
 
 BATCHES = [500, 2000, 7000, 1000, 3000, 250, 5000, 1500, 4000, 800, 10000, 600]
 
@@ -38,6 +38,14 @@ def report(name, keyspace, users):
     log(f"[{name}] ingested runs: {runs}")
     problems = [] if produced == users else [f"the runs produced {produced} users, asked for {users}"]
     problems += check_keyspace(keyspace, users, runs)
+    # The batch journal: plans a killed processor left behind, and whether a later batch finished them.
+    journal = cql_rows(f"SELECT batch_id, attempt, state, inserted, duplicates FROM {keyspace}.batch_commits")
+    states = {}
+    for batch_id, attempt, state, inserted, duplicates in journal:
+        states[state] = states.get(state, 0) + 1
+        if state != "committed":
+            log(f"[{name}] batch_commits: {batch_id} attempt {attempt} {state} ({inserted} new, {duplicates} dup)")
+    log(f"[{name}] batch_commits by state: {states}")
     if problems:
         log(f"[{name}] MISMATCH: " + "; ".join(problems))
     else:
