@@ -12,7 +12,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 SWIFT="${SWIFT:-swift}"
-PYTHON="${PYTHON:?PYTHON: the interop virtualenv's python}"
+PYTHON="${PYTHON:?set PYTHON to the interop virtualenv python (cqlsh, trino)}"
 export CQLSH="${CQLSH:-$(dirname "$PYTHON")/cqlsh}"
 export USERSTREAM_BIN USERSTREAM_PYTHON="$PYTHON"
 SUITES='CassandraStoreContractTests|CQLClientNodeTests'
