@@ -2,6 +2,14 @@
 """Differential test of our CQL server against real Apache Cassandra.
 
     cql_differential.py REAL_HOST:PORT OURS_HOST:PORT [--known FILE] [--write-known] [--verbose]
+    cql_differential.py [REAL_HOST:PORT] --userstream PATH/TO/userstream [...]
+
+With --userstream, the script starts `userstream store` itself on a free loopback port with a fresh temporary data
+directory and stops it at the end (also on failure); the real node defaults to $CASSANDRA_HOST, as
+Tests/Engines/cassandra_node.sh run sets it:
+
+    Tests/Engines/cassandra_node.sh run -- .venv-interop/bin/python Tests/Engines/cql_differential.py \
+        --userstream .build/debug/userstream
 
 Runs the same script of CQL statements and driver calls (DataStax cassandra-driver, protocol v4) against both
 contact points, normalises each answer (rows, column types, errors as code + message), and compares them step by step.
@@ -20,6 +28,10 @@ import ipaddress
 import json
 import os
 import re
+import shutil
+import socket
+import subprocess
+import tempfile
 import sys
 import time
 import uuid
@@ -492,6 +504,18 @@ def ttl_values(side):
 step("ttl.values", ttl_values)
 
 
+def prepared_using(side):
+    prepared = side.session.prepare(f"INSERT INTO {KS}.kv (k, v) VALUES (?, ?) USING TTL ? AND TIMESTAMP ?")
+    side.session.execute(prepared, (45, "p", 1000, 777))
+    side.session.execute(prepared, (45, "older", 1000, 776))
+    bound = [[c.name, c.type.cql_parameterized_type()] for c in prepared.column_metadata]
+    (v, writetime, ttl), = side.rows(f"SELECT v, writetime(v), ttl(v) FROM {KS}.kv WHERE k = 45")["rows"]
+    return {"bound": bound, "v": v, "writetime": writetime, "ttl": 995 <= ttl <= 1000}
+
+
+step("ttl.prepared_markers", prepared_using)
+
+
 def ttl_expiry(side):
     # TTL 2: expiry has a one-second granularity (now in seconds + TTL), so a TTL of 2 leaves at least a second
     # to read the row back before it goes.
@@ -566,18 +590,74 @@ def run_side(name, contact, verbose):
     return answers
 
 
+class UserstreamStore:
+    """`userstream store` on a free loopback port and a temporary data directory, for the length of a with block."""
+
+    def __init__(self, binary):
+        self.binary = binary
+
+    def __enter__(self):
+        self.directory = tempfile.mkdtemp(prefix="cql-differential-")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.log = open(os.path.join(self.directory, "store.log"), "w")
+        self.process = subprocess.Popen(
+            [self.binary, "store", "--data-dir", os.path.join(self.directory, "data"), "--host", "127.0.0.1",
+             "--port", str(self.port), "--log-level", "warning"],
+            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"userstream store exited with {self.process.returncode}")
+                try:
+                    socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("userstream store did not listen within 60 s")
+                    time.sleep(0.2)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return f"127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
+        return False
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("real", help="contact point of the real Cassandra node, host:port")
-    parser.add_argument("ours", help="contact point of `userstream store`, host:port")
+    parser.add_argument("real", nargs="?", default=os.environ.get("CASSANDRA_HOST"),
+                        help="contact point of the real Cassandra node, host:port (default: $CASSANDRA_HOST)")
+    parser.add_argument("ours", nargs="?", help="contact point of `userstream store`, host:port")
+    parser.add_argument("--userstream", help="start `userstream store` from this binary instead of giving OURS")
     parser.add_argument("--known", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                         "cql_known_differences.json"))
     parser.add_argument("--write-known", action="store_true")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
+    if not args.real:
+        parser.error("the real node's contact point is missing (argument or $CASSANDRA_HOST)")
+    if bool(args.ours) == bool(args.userstream):
+        parser.error("give either OURS or --userstream")
 
     real = run_side("real", args.real, args.verbose)
-    ours = run_side("ours", args.ours, args.verbose)
+    if args.userstream:
+        with UserstreamStore(args.userstream) as contact:
+            ours = run_side("ours", contact, args.verbose)
+    else:
+        ours = run_side("ours", args.ours, args.verbose)
     differences = {}
     for name, _ in STEPS:
         if real[name] != ours[name]:

@@ -167,11 +167,19 @@ extension CQLEngine {
                 expiryState.withLock { state in state[key] = min(state[key] ?? Int64.max, due!) }
             }
             guard let due, due <= now else { continue }
-            let next = try await writeTransaction { db in
-                try CQLCellStore.purgeExpired(table, now: now, db)
-                return try CQLCellStore.nextExpiry(table, db)
+            // Expiries noted by writes that commit while the purge runs lower this again.
+            expiryState.withLock { $0[key] = Int64.max }
+            let next: Int64?
+            do {
+                next = try await writeTransaction { db in
+                    try CQLCellStore.purgeExpired(table, now: now, db)
+                    return try CQLCellStore.nextExpiry(table, db)
+                }
+            } catch {
+                expiryState.withLock { $0[key] = nil }
+                throw error
             }
-            expiryState.withLock { $0[key] = next ?? Int64.max }
+            expiryState.withLock { state in state[key] = min(state[key] ?? Int64.max, next ?? Int64.max) }
         }
     }
 
