@@ -1,5 +1,6 @@
 import CQLWire
 import Foundation
+import GRDB
 import Testing
 
 @testable import CQLEngine
@@ -314,5 +315,23 @@ struct TimestampTests {
         // A deletion of a pipeline row shadows older writes.
         try await h.run("DELETE FROM spark_streams.created_users USING TIMESTAMP 100 WHERE id = \(Users.id(1))")
         #expect(try await h.rows("SELECT id FROM spark_streams.created_users WHERE id = \(Users.id(1))") == [])
+    }
+
+    @Test("cell metadata and keys survive their text form: quotes, backslashes, control characters, every storage")
+    func metadataText() throws {
+        var meta = CQLRowMetadata()
+        meta.m = CQLRowMetadata.Cell(t: -5, e: 1_700_000_000, x: nil)
+        meta.d = Int64.max
+        meta.c["plain"] = CQLRowMetadata.Cell(t: 1, e: nil, x: true)
+        meta.c["we\"ird\\name\n\u{1}é"] = CQLRowMetadata.Cell(t: Int64.min + 1, e: 3, x: nil)
+        let decoded = try JSONDecoder().decode(CQLRowMetadata.self, from: Data(meta.jsonText.utf8))
+        #expect(decoded == meta)
+        #expect(try JSONDecoder().decode(CQLRowMetadata.self, from: Data(CQLRowMetadata().jsonText.utf8)).isEmpty)
+        let key: [DatabaseValue] = [
+            .null, 42.databaseValue, (-1.5).databaseValue, "a\"b\\c\u{0}☃".databaseValue,
+            Data([0, 255, 16]).databaseValue,
+        ]
+        #expect(CQLCellStore.decodeKey(CQLCellStore.encodeKey(key)) == key)
+        #expect(CQLCellStore.encodeKey(key, partition: true).hasPrefix("P["))
     }
 }

@@ -44,6 +44,23 @@ struct CQLRowMetadata: Codable, Sendable, Equatable {
         return result
     }
 
+    /// The JSON form stored in the side table, written by hand (the hot path of every CQL write); read back with
+    /// `JSONDecoder`.
+    var jsonText: String {
+        func cell(_ cell: Cell) -> String {
+            var text = "{\"t\":\(cell.t)"
+            if let e = cell.e { text += ",\"e\":\(e)" }
+            if cell.x == true { text += ",\"x\":true" }
+            return text + "}"
+        }
+        var parts: [String] = []
+        if let m { parts.append("\"m\":" + cell(m)) }
+        if let d { parts.append("\"d\":\(d)") }
+        let cells = c.sorted { $0.key < $1.key }.map { CQLCellStore.jsonString($0.key) + ":" + cell($0.value) }
+        parts.append("\"c\":{" + cells.joined(separator: ",") + "}")
+        return "{" + parts.joined(separator: ",") + "}"
+    }
+
     func hasLiveMarker(_ now: Int64) -> Bool {
         guard let m else { return false }
         return !m.isExpired(now)
@@ -98,8 +115,22 @@ enum CQLCellStore {
             case .blob(let data): parts.append("b" + data.map { String(format: "%02x", $0) }.joined())
             }
         }
-        let json = (try? JSONEncoder().encode(parts)).flatMap { String(data: $0, encoding: .utf8) } ?? "[]"
+        let json = "[" + parts.map(jsonString).joined(separator: ",") + "]"
         return partition ? "P" + json : json
+    }
+
+    /// A JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case _ where scalar.value < 0x20: result += "\\u" + String(format: "%04x", scalar.value)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
     }
 
     static func decodeKey(_ text: String) -> [DatabaseValue]? {
@@ -146,7 +177,7 @@ enum CQLCellStore {
                 .execute(arguments: [tableKey(table), key])
             return
         }
-        let text = String(decoding: try JSONEncoder().encode(meta), as: UTF8.self)
+        let text = meta.jsonText
         try db.cachedStatement(
             sql:
                 "INSERT INTO \(sideTable(table)) (tbl, key, meta, expires) VALUES (?, ?, ?, ?) ON CONFLICT (tbl, key) DO UPDATE SET meta = excluded.meta, expires = excluded.expires"
