@@ -104,6 +104,18 @@ struct TimestampTests {
         #expect(try await h.rows("SELECT * FROM t WHERE k = 5") == [])
         try await h.run("INSERT INTO t (k, c, a) VALUES (5, 3, 'newer') USING TIMESTAMP 25")
         #expect(try await h.rows("SELECT c, a FROM t WHERE k = 5") == [[.int(3), .text("newer")]])
+        // A range deletion shadows older writes into its range, not outside it.
+        try await h.run("INSERT INTO t (k, c, a) VALUES (6, 1, 'x') USING TIMESTAMP 10")
+        try await h.run("DELETE FROM t USING TIMESTAMP 20 WHERE k = 6 AND c >= 2 AND c < 4")
+        try await h.run("INSERT INTO t (k, c, a) VALUES (6, 2, 'in range, older') USING TIMESTAMP 15")
+        try await h.run("INSERT INTO t (k, c, a) VALUES (6, 3, 'in range, tie') USING TIMESTAMP 20")
+        try await h.run("INSERT INTO t (k, c, a) VALUES (6, 4, 'past the range') USING TIMESTAMP 15")
+        try await h.run("INSERT INTO t (k, c, a) VALUES (6, 3, 'in range, newer') USING TIMESTAMP 21")
+        #expect(
+            try await h.rows("SELECT c, a FROM t WHERE k = 6") == [
+                [.int(1), .text("x")], [.int(3), .text("in range, newer")], [.int(4), .text("past the range")],
+            ]
+        )
         // DELETE of a column with a timestamp.
         try await h.run("DELETE a FROM t USING TIMESTAMP 24 WHERE k = 5 AND c = 3")
         #expect(try await single(h, "SELECT a FROM t WHERE k = 5 AND c = 3") == .text("newer"))

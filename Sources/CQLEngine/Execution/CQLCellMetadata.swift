@@ -67,6 +67,46 @@ struct CQLRowMetadata: Codable, Sendable, Equatable {
     }
 }
 
+/// A deletion of a clustering range (`DELETE … WHERE p = ? AND c > ?`) at a timestamp: the clustering restrictions
+/// it was made with, so that writes arriving later into that range with an older timestamp stay shadowed. Kept in the
+/// side table under `R<partition key>#<timestamp>#<restrictions>`.
+struct CQLRangeTombstone: Codable, Sendable {
+    struct Bound: Codable, Sendable {
+        /// Clustering column name.
+        var n: String
+        /// Operator (`=`, `IN`, `<`, `<=`, `>`, `>=`).
+        var o: String
+        /// Values, as tagged SQLite values (``CQLCellStore/encodeKey(_:partition:)``).
+        var v: String
+    }
+
+    var t: Int64
+    var r: [Bound]
+
+    /// Whether a row's clustering values fall in the range.
+    func covers(_ key: [CQLValue], table: CQLTableDefinition) -> Bool {
+        let partitionCount = table.partitionKey.count
+        for bound in r {
+            guard let index = table.clustering.firstIndex(where: { $0.name == bound.n }),
+                let op = CQLRelation.Operator(rawValue: bound.o),
+                let stored = CQLCellStore.decodeKey(bound.v)
+            else { return false }
+            let column = table.clustering[index]
+            var values: [CQLValue] = []
+            for value in stored {
+                guard let decoded = try? CQLSQLiteMapping.cqlValue(value, as: column.cqlType, column: column.name)
+                else { return false }
+                values.append(decoded)
+            }
+            let restriction = CQLRestriction(column: column, op: op, values: values)
+            guard partitionCount + index < key.count, restriction.matches(key[partitionCount + index]) else {
+                return false
+            }
+        }
+        return true
+    }
+}
+
 /// Reads and writes ``CQLRowMetadata`` in the side table of a table's SQLite database.
 enum CQLCellStore {
     static let tableName = "cql_cells"
@@ -182,6 +222,41 @@ enum CQLCellStore {
             sql:
                 "INSERT INTO \(sideTable(table)) (tbl, key, meta, expires) VALUES (?, ?, ?, ?) ON CONFLICT (tbl, key) DO UPDATE SET meta = excluded.meta, expires = excluded.expires"
         ).execute(arguments: [tableKey(table), key, text, meta.nextExpiry])
+    }
+
+    /// Records a range deletion of one partition.
+    static func saveRange(
+        _ range: CQLRangeTombstone,
+        _ table: CQLTableDefinition,
+        partition: [DatabaseValue],
+        _ db: Database
+    ) throws {
+        let text = String(decoding: try JSONEncoder().encode(range), as: UTF8.self)
+        let key = "R" + encodeKey(partition) + "#\(range.t)#" + text
+        try db.execute(
+            sql: "INSERT INTO \(sideTable(table)) (tbl, key, meta) VALUES (?, ?, ?) ON CONFLICT (tbl, key) DO NOTHING",
+            arguments: [tableKey(table), key, text]
+        )
+    }
+
+    /// The highest timestamp of a range deletion of this partition covering the row with this key.
+    static func rangeDeletion(
+        _ table: CQLTableDefinition,
+        partition: [DatabaseValue],
+        key: [CQLValue],
+        _ db: Database
+    ) throws -> Int64? {
+        let prefix = "R" + encodeKey(partition) + "#"
+        let texts = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT meta FROM \(sideTable(table)) WHERE tbl = ? AND key > ? AND key < ?"),
+            arguments: [tableKey(table), prefix, prefix + "\u{10FFFF}"]
+        )
+        var result: Int64?
+        for text in texts {
+            guard let range = try? JSONDecoder().decode(CQLRangeTombstone.self, from: Data(text.utf8)) else { continue }
+            if range.t > (result ?? Int64.min), range.covers(key, table: table) { result = range.t }
+        }
+        return result
     }
 
     /// Forgets a table's metadata (DROP, TRUNCATE).

@@ -518,16 +518,18 @@ struct CQLWrite: Sendable {
     /// The deletion timestamp shadowing a row: its own tombstone or its partition's.
     private func shadowingDeletion(
         _ meta: CQLRowMetadata?,
+        key: [CQLValue],
         keyValues: [DatabaseValue],
         _ db: Database
     ) throws -> Int64? {
         var shadow = meta?.d
         if !table.clustering.isEmpty {
-            let partitionKey = CQLCellStore.encodeKey(
-                Array(keyValues.prefix(table.partitionKey.count)),
-                partition: true
-            )
+            let partition = Array(keyValues.prefix(table.partitionKey.count))
+            let partitionKey = CQLCellStore.encodeKey(partition, partition: true)
             if let deleted = try CQLCellStore.load(table, key: partitionKey, db)?.d {
+                shadow = max(shadow ?? deleted, deleted)
+            }
+            if let deleted = try CQLCellStore.rangeDeletion(table, partition: partition, key: key, db) {
                 shadow = max(shadow ?? deleted, deleted)
             }
         }
@@ -548,7 +550,9 @@ struct CQLWrite: Sendable {
         let keyValues = try Self.databaseKey(key, table.primaryKey)
         let keyText = CQLCellStore.encodeKey(keyValues)
         let stored = try CQLCellStore.load(table, key: keyText, db)
-        if let shadow = try shadowingDeletion(stored, keyValues: keyValues, db), timestamp <= shadow { return }
+        if let shadow = try shadowingDeletion(stored, key: key, keyValues: keyValues, db), timestamp <= shadow {
+            return
+        }
         let expiry: Int64? = ttl > 0 ? now + Int64(ttl) : nil
         var meta = stored ?? CQLRowMetadata()
         var current: [CQLValue]?
@@ -618,6 +622,36 @@ struct CQLWrite: Sendable {
                     var meta = try CQLCellStore.load(table, key: keyText, db) ?? CQLRowMetadata()
                     meta.d = max(meta.d ?? timestamp, timestamp)
                     try CQLCellStore.save(meta, table, key: keyText, db)
+                }
+            }
+            let clusteringRestrictions = restrictions.filter { $0.column.kind == .clustering }
+            if !partitionOnly, !clusteringRestrictions.isEmpty {
+                // A range tombstone per partition, so that older writes arriving later into the range stay shadowed.
+                var partitions: [[CQLValue]] = [[]]
+                for column in table.partitionKey {
+                    let values = restrictions.first { $0.column.name == column.name }?.values ?? []
+                    partitions = partitions.flatMap { prefix in values.map { prefix + [$0] } }
+                }
+                var bounds: [CQLRangeTombstone.Bound] = []
+                for restriction in clusteringRestrictions {
+                    let values = try restriction.values.map { (value) throws(CQLEngineError) in
+                        try CQLSQLiteMapping.databaseValue(value, as: restriction.column.cqlType)
+                    }
+                    bounds.append(
+                        CQLRangeTombstone.Bound(
+                            n: restriction.column.name,
+                            o: restriction.op.rawValue,
+                            v: CQLCellStore.encodeKey(values)
+                        )
+                    )
+                }
+                for partition in partitions {
+                    try CQLCellStore.saveRange(
+                        CQLRangeTombstone(t: timestamp, r: bounds),
+                        table,
+                        partition: try Self.databaseKey(partition, table.partitionKey),
+                        db
+                    )
                 }
             }
             let (whereSQL, arguments) = try CQLRestriction.sql(restrictions)
