@@ -326,7 +326,8 @@ enum CQLCellStore {
         let regular = table.columns.filter { !$0.isPrimaryKey }
         let (whereSQL, arguments) = keyPredicate(table, keyValues)
         let condition =
-            regular.isEmpty ? "" : " AND " + regular.map { "\(CQLSQL.quote($0.name)) IS NULL" }.joined(separator: " AND ")
+            regular.isEmpty
+            ? "" : " AND " + regular.map { "\(CQLSQL.quote($0.name)) IS NULL" }.joined(separator: " AND ")
         try db.execute(sql: "DELETE FROM \(table.sqlName) WHERE \(whereSQL)\(condition)", arguments: arguments)
     }
 }
