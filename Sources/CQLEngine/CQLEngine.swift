@@ -24,6 +24,10 @@ public final class CQLEngine: Sendable {
     private let preparedState: Mutex<PreparedCache>
     /// Concurrent writes share transactions (one fsync for many statements).
     let groupCommit = CQLGroupCommit()
+    /// The server's write timestamps (strictly increasing microseconds).
+    let clock = CQLWriteClock()
+    /// Per table (SQLite name): the earliest expiry (seconds) of a TTL'd cell; absent: not read yet.
+    let expiryState = Mutex<[String: Int64]>([:])
 
     struct PreparedEntry: Sendable {
         var query: String
@@ -63,6 +67,8 @@ public final class CQLEngine: Sendable {
         } else {
             catalog = try database.write { db in
                 try catalogStore.prepare(db)
+                try CQLCellStore.prepare(schema: CQLCatalogStore.schema, db)
+                try CQLCellStore.prepare(schema: store.configuration.keyspace, db)
                 return try catalogStore.load(db)
             }
         }
@@ -196,6 +202,7 @@ public final class CQLEngine: Sendable {
         options: CQLExecutionOptions = CQLExecutionOptions()
     ) async throws -> CQLEngineResult {
         let catalog = self.catalog
+        let defaults = CQLWrite.Defaults(timestamp: options.defaultTimestamp ?? clock.next())
         var writes: [CQLWrite] = []
         for statement in statements {
             let parsed: CQLParsedStatement
@@ -216,8 +223,15 @@ public final class CQLEngine: Sendable {
                 analysis = try self.analysis(of: entry, catalog: catalog)
             }
             let bound = try Self.bind(values, names: nil, analysis: analysis, markerNames: parsed.markers)
-            writes += try batchWrites(parsed.statement, bound: bound, keyspace: keyspace, catalog: catalog)
+            writes += try batchWrites(
+                parsed.statement,
+                bound: bound,
+                keyspace: keyspace,
+                catalog: catalog,
+                defaults: defaults
+            )
         }
+        try Self.checkBatchKinds(writes, type: type)
         return try await applyBatch(writes)
     }
 
@@ -303,7 +317,11 @@ public final class CQLEngine: Sendable {
                 let table = try CQLBindAnalysis.resolve(name, keyspace: keyspace, catalog: catalog)
                 try checkWritable(table, catalog: catalog)
                 let sql = "DELETE FROM \(table.sqlName)"
-                try await database.write { db in try db.execute(sql: sql) }
+                try await database.write { db in
+                    try db.execute(sql: sql)
+                    try CQLCellStore.forget(table, db)
+                }
+                expiryState.withLock { $0[table.sqlName] = nil }
                 return .void
             case .insert, .update, .delete:
                 let writes = try batchWrites(
@@ -311,16 +329,20 @@ public final class CQLEngine: Sendable {
                     bound: bound,
                     keyspace: keyspace,
                     catalog: catalog,
+                    defaults: CQLWrite.Defaults(timestamp: options.defaultTimestamp ?? clock.next()),
                     allowConditions: true
                 )
                 if writes.count == 1, writes[0].isConditional { return try await applyConditional(writes[0]) }
                 return try await applyBatch(writes)
             case .batch(let batch):
                 if batch.statements.isEmpty { return .void }
-                var writes: [CQLWrite] = []
-                for inner in batch.statements {
-                    writes += try batchWrites(inner, bound: bound, keyspace: keyspace, catalog: catalog)
-                }
+                let writes = try batchWrites(
+                    statement,
+                    bound: bound,
+                    keyspace: keyspace,
+                    catalog: catalog,
+                    defaults: CQLWrite.Defaults(timestamp: options.defaultTimestamp ?? clock.next())
+                )
                 return try await applyBatch(writes)
             case .select(let select):
                 let table = try CQLBindAnalysis.resolve(select.table, keyspace: keyspace, catalog: catalog)

@@ -177,7 +177,11 @@ struct CQLConnection {
                     },
                     type: batch.type == .unlogged ? .unlogged : batch.type == .counter ? .counter : .logged,
                     session: &current,
-                    options: CQLExecutionOptions(consistency: batch.consistency)
+                    options: CQLExecutionOptions(
+                        consistency: batch.consistency,
+                        serialConsistency: batch.serialConsistency,
+                        defaultTimestamp: batch.defaultTimestamp
+                    )
                 )
             default:
                 return CQLError(code: .protocolError, message: "not a statement")

@@ -98,4 +98,40 @@ import UserStreamTestSupport
         let debian = try await Self.driver("/usr/bin/python3", ["127.0.0.1", String(server.port), "cassandra", "cassandra"])
         #expect(debian.status == 0, "stdout: \(debian.stdout)\nstderr: \(debian.stderr.suffix(4000))")
     }
+
+    @Test("two processes rewriting aggregates with USING TIMESTAMP: the highest version wins, not the last to arrive")
+    func versionedRewriters() async throws {
+        let server = try await TestCQLServer()
+        defer { Task { await server.stop() } }
+        let python = Self.venv + "/python"
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            Issue.record("no Python at \(python): run `make test`")
+            return
+        }
+        let script = Self.packageRoot + "/Tests/CQLServerTests/Interop/versioned_writers.py"
+        let versions = 120
+        let outputs = try await withThrowingTaskGroup(of: ChildProcess.Output.self) { group in
+            for writer in 0..<2 {
+                group.addTask {
+                    try await ChildProcess.run(
+                        python,
+                        [script, "127.0.0.1", String(server.port), "write", String(writer), "2", String(versions)],
+                        timeout: .seconds(180)
+                    )
+                }
+            }
+            var outputs: [ChildProcess.Output] = []
+            for try await output in group { outputs.append(output) }
+            return outputs
+        }
+        for output in outputs { #expect(output.status == 0, "\(output.stderr)") }
+        let read = try await ChildProcess.run(
+            python,
+            [script, "127.0.0.1", String(server.port), "read"],
+            timeout: .seconds(120)
+        )
+        #expect(read.status == 0, "\(read.stderr)")
+        let expected = "{\"count\": [\(versions * 10), \(versions)], \"stats\": [\(versions), \(versions % 7), \(versions)]}"
+        #expect(read.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == expected)
+    }
 }

@@ -136,7 +136,11 @@ extension CQLEngine {
         }
         let tables = catalog.sortedTables(in: name)
         let catalogStore = self.catalogStore
-        try await schemaWrite { db in try catalogStore.dropKeyspace(name, tables: tables, db) }
+        try await schemaWrite { db in
+            try catalogStore.dropKeyspace(name, tables: tables, db)
+            for table in tables { try CQLCellStore.forget(table, db) }
+        }
+        expiryState.withLock { state in for table in tables { state[table.sqlName] = nil } }
         logger.info("cql.keyspace.dropped", metadata: ["cql.keyspace": "\(name)"])
         return .schemaChange(CQLSchemaChange(changeType: .dropped, target: .keyspace, keyspace: name))
     }
@@ -336,7 +340,11 @@ extension CQLEngine {
             )
         }
         let catalogStore = self.catalogStore
-        try await schemaWrite { db in try catalogStore.dropTable(table, db) }
+        try await schemaWrite { db in
+            try catalogStore.dropTable(table, db)
+            try CQLCellStore.forget(table, db)
+        }
+        expiryState.withLock { $0[table.sqlName] = nil }
         logger.info("cql.table.dropped", metadata: ["cql.keyspace": "\(keyspaceName)", "cql.table": "\(name.name)"])
         return .schemaChange(
             CQLSchemaChange(changeType: .dropped, target: .table, keyspace: keyspaceName, name: name.name)

@@ -16,6 +16,30 @@ extension CQLEngine {
         }
         let (columns, projections) = try CQLSelectPlanner.selection(select, table: table)
         let restrictions = try CQLRestriction.evaluate(select.whereClause, table: table, evaluator: evaluator)
+        if !select.allowFiltering {
+            // Cassandra's check on clustering restrictions comes before the filtering one.
+            var previous: CQLColumnDefinition?
+            var previousRestricted = true
+            var previousSliced = false
+            for column in table.clustering {
+                let list = restrictions.filter { $0.column.name == column.name && !$0.isContainment }
+                if !list.isEmpty, let previous {
+                    if !previousRestricted {
+                        throw CQLEngineError.invalid(
+                            "PRIMARY KEY column \"\(column.name)\" cannot be restricted as preceding column \"\(previous.name)\" is not restricted"
+                        )
+                    }
+                    if previousSliced {
+                        throw CQLEngineError.invalid(
+                            "Clustering column \"\(column.name)\" cannot be restricted (preceding column \"\(previous.name)\" is restricted by a non-EQ relation)"
+                        )
+                    }
+                }
+                previousRestricted = !list.isEmpty
+                previousSliced = list.contains(where: \.isSlice)
+                previous = column
+            }
+        }
         if !select.allowFiltering && CQLRestriction.requiresFiltering(restrictions, table: table) {
             throw CQLEngineError.invalid(CQLSelectPlanner.filteringMessage)
         }
@@ -75,6 +99,7 @@ extension CQLEngine {
             return try page(projected, columns: columns, options: options, fingerprint: fingerprint, limit: nil)
         }
 
+        try await purgeExpired([table])
         let (whereSQL, whereArguments) = try CQLRestriction.sql(restrictions)
         let list = fetched.map { CQLSQL.quote($0.name) }.joined(separator: ", ")
         let distinct = select.distinct ? "DISTINCT " : ""
@@ -129,10 +154,23 @@ extension CQLEngine {
         let sortIndexes = sortKeys.map { key in fetched.firstIndex { $0.name == key.column.name }! }
         let fetchedColumns = fetched
         let arguments = StatementArguments(whereArguments + afterArguments)
-        let fetchedRows: [([CQLValue], [DatabaseValue])] = try await database.read { db in
-            var result: [([CQLValue], [DatabaseValue])] = []
+        let needsMetadata = projections.contains { projection in
+            switch projection {
+            case .writetime, .ttl: true
+            default: false
+            }
+        }
+        let keyIndexes = table.primaryKey.map { key in fetched.firstIndex { $0.name == key.name } }
+        let metadataTable = table
+        let fetchedRows: [([CQLValue], [DatabaseValue], CQLRowMetadata?)] = try await database.read { db in
+            var result: [([CQLValue], [DatabaseValue], CQLRowMetadata?)] = []
             let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             while let row = try cursor.next() {
+                var meta: CQLRowMetadata?
+                if needsMetadata {
+                    let keyValues = keyIndexes.map { index in index.map { row[$0] as DatabaseValue } ?? .null }
+                    meta = try? CQLCellStore.load(metadataTable, key: CQLCellStore.encodeKey(keyValues), db)
+                }
                 var values: [CQLValue] = []
                 values.reserveCapacity(fetchedColumns.count)
                 for (index, column) in fetchedColumns.enumerated() {
@@ -144,7 +182,7 @@ extension CQLEngine {
                         )
                     )
                 }
-                result.append((values, sortIndexes.map { row[$0] as DatabaseValue }))
+                result.append((values, sortIndexes.map { row[$0] as DatabaseValue }, meta))
             }
             return result
         }
@@ -166,9 +204,18 @@ extension CQLEngine {
         let indexes = Dictionary(uniqueKeysWithValues: fetched.enumerated().map { ($1.name, $0) })
         var output: [[CQLValue]] = []
         output.reserveCapacity(pageRows.count)
-        for (values, _) in pageRows {
+        let now = CQLWriteClock.nowSeconds()
+        for (values, _, meta) in pageRows {
             output.append(
-                try project(values, projections: projections, indexes: indexes, constants: constants, table: table)
+                try project(
+                    values,
+                    projections: projections,
+                    indexes: indexes,
+                    constants: constants,
+                    table: table,
+                    meta: meta,
+                    now: now
+                )
             )
         }
         return .rows(columns: columns, rows: output, pagingState: pagingState)
@@ -207,7 +254,9 @@ extension CQLEngine {
         projections: [CQLProjection],
         indexes: [String: Int],
         constants: [Int: CQLValue],
-        table: CQLTableDefinition
+        table: CQLTableDefinition,
+        meta: CQLRowMetadata? = nil,
+        now: Int64 = 0
     ) throws(CQLEngineError) -> [CQLValue] {
         var result: [CQLValue] = []
         result.reserveCapacity(projections.count)
@@ -219,6 +268,13 @@ extension CQLEngine {
                 result.append(constants[index] ?? .null)
             case .null, .count, .countColumn:
                 result.append(.null)
+            case .writetime(let column):
+                if row[indexes[column]!].isNull { result.append(.null); continue }
+                result.append(meta?.c[column].map { .bigint($0.t) } ?? .null)
+            case .ttl(let column):
+                if row[indexes[column]!].isNull { result.append(.null); continue }
+                guard let expiry = meta?.c[column]?.e else { result.append(.null); continue }
+                result.append(.int(Int32(clamping: max(0, expiry - now))))
             case .convert(let function, let column):
                 let value = row[indexes[column]!]
                 if value.isNull {

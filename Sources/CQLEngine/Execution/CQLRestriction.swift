@@ -70,6 +70,9 @@ struct CQLRestriction: Sendable {
     }
 
     /// Whether Cassandra would need ALLOW FILTERING for these restrictions (no secondary indexes here).
+    /// CONTAINS / CONTAINS KEY.
+    var isContainment: Bool { op == .contains || op == .containsKey }
+
     static func requiresFiltering(_ restrictions: [CQLRestriction], table: CQLTableDefinition) -> Bool {
         let byColumn = Dictionary(grouping: restrictions, by: { $0.column.name })
         var partitionRestricted = 0

@@ -11,7 +11,11 @@ enum CQLProjection: Sendable {
     case constant(CQLTerm)
     /// `totimestamp(c)`, `todate(c)`, `tounixtimestamp(c)` of a timeuuid/timestamp/date column.
     case convert(String, column: String)
-    /// `writetime(c)`, `ttl(c)`: no cell timestamps or TTLs are kept, so always null.
+    /// `writetime(c)`: the cell's write timestamp (null for a null cell or a row written outside CQL).
+    case writetime(String)
+    /// `ttl(c)`: the seconds the cell has left (null without a TTL).
+    case ttl(String)
+    /// Always null.
     case null
 
     var isAggregate: Bool {
@@ -79,12 +83,22 @@ enum CQLSelectPlanner {
                 case ("count", .some(let column)):
                     _ = try table.requireColumn(column)
                     add("system.count(\(column))", .bigint, .countColumn(column), alias: selection.alias)
-                case ("writetime", .some(let column)):
-                    _ = try table.requireColumn(column)
-                    add("writetime(\(column))", .bigint, .null, alias: selection.alias)
-                case ("ttl", .some(let column)):
-                    _ = try table.requireColumn(column)
-                    add("ttl(\(column))", .int, .null, alias: selection.alias)
+                case ("writetime", .some(let column)), ("ttl", .some(let column)):
+                    let definition = try table.requireColumn(column)
+                    let label = name == "writetime" ? "writeTime" : "ttl"
+                    if definition.isPrimaryKey {
+                        throw CQLEngineError.invalid(
+                            "Cannot use selection function \(label) on PRIMARY KEY part \(column)"
+                        )
+                    }
+                    if definition.type.isMultiCell {
+                        throw CQLEngineError.invalid("Cannot use selection function \(label) on collections")
+                    }
+                    if name == "writetime" {
+                        add("writetime(\(column))", .bigint, .writetime(column), alias: selection.alias)
+                    } else {
+                        add("ttl(\(column))", .int, .ttl(column), alias: selection.alias)
+                    }
                 case ("totimestamp", .some(let column)), ("todate", .some(let column)),
                     ("tounixtimestamp", .some(let column)), ("dateof", .some(let column)),
                     ("unixtimestampof", .some(let column)):
@@ -128,7 +142,8 @@ enum CQLSelectPlanner {
 
     private static func projectionName(_ projection: CQLProjection) -> String {
         switch projection {
-        case .column(let name), .countColumn(let name), .convert(_, let name): name
+        case .column(let name), .countColumn(let name), .convert(_, let name), .writetime(let name), .ttl(let name):
+            name
         default: "functions"
         }
     }
@@ -148,14 +163,14 @@ enum CQLSelectPlanner {
         switch selector {
         case .term(let term): return term
         case .function(let name, let arguments):
-            var terms: [CQLTerm] = []
-            for argument in arguments { terms.append(try constantTerm(argument)) }
             let known = [
                 "now", "uuid", "currenttimestamp", "currentdate", "currenttime", "currenttimeuuid", "totimestamp",
                 "todate", "tounixtimestamp", "dateof", "unixtimestampof",
             ]
             let bare = name.hasPrefix("system.") ? String(name.dropFirst(7)) : name
             guard known.contains(bare) else { throw CQLEngineError.invalid("Unknown function '\(name)'") }
+            var terms: [CQLTerm] = []
+            for argument in arguments { terms.append(try constantTerm(argument)) }
             return .function(bare, terms)
         case .column(let name):
             throw CQLEngineError.invalid("Unsupported use of column \(name) as a function argument")

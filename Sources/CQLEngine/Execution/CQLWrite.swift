@@ -36,6 +36,12 @@ struct CQLWrite: Sendable {
     var table: CQLTableDefinition
     var kind: Kind
     var conditions: Conditions
+    /// The write timestamp (microseconds): `USING TIMESTAMP`, else the batch's, the request's or the server's.
+    var timestamp: Int64 = 0
+    /// Seconds the written cells live (`USING TTL`, else the table's `default_time_to_live`); 0: forever.
+    var ttl: Int32 = 0
+    /// An INSERT: writes the row marker that keeps the row alive with null cells.
+    var isInsert = false
 
     var isConditional: Bool {
         if case .none = conditions { return false }
@@ -47,15 +53,19 @@ struct CQLWrite: Sendable {
     static func insert(
         _ insert: CQLInsert,
         table: CQLTableDefinition,
-        evaluator: CQLTermEvaluator
+        evaluator: CQLTermEvaluator,
+        defaults: Defaults
     ) throws(CQLEngineError) -> CQLWrite {
+        if table.isCounterTable {
+            throw CQLEngineError.invalid("INSERT statements are not allowed on counter tables, use UPDATE instead")
+        }
         var seen: Set<String> = []
         var keyValues: [String: CQLValue] = [:]
         var actions: [(CQLColumnDefinition, Action)] = []
         for (name, term) in zip(insert.columns, insert.values) {
             let column = try table.requireColumn(name)
             guard seen.insert(name).inserted else {
-                throw CQLEngineError.invalid("Multiple definitions found for column \(name)")
+                throw CQLEngineError.invalid("The column names contains duplicates")
             }
             let value = try evaluator.value(term, as: column.cqlType, receiver: name)
             if column.isPrimaryKey {
@@ -66,21 +76,31 @@ struct CQLWrite: Sendable {
                 actions.append((column, .set(value)))
             }
         }
-        try validateOptions(ttl: insert.ttl, timestamp: insert.timestamp, evaluator: evaluator)
+        let (ttl, timestamp) = try options(
+            ttl: insert.ttl,
+            timestamp: insert.timestamp,
+            table: table,
+            conditional: insert.ifNotExists,
+            evaluator: evaluator,
+            defaults: defaults
+        )
         let key = try keyFromValues(keyValues, table: table)
         return CQLWrite(
             table: table,
             kind: .upsert(keys: [key], actions: actions),
-            conditions: insert.ifNotExists ? .notExists : .none
+            conditions: insert.ifNotExists ? .notExists : .none,
+            timestamp: timestamp,
+            ttl: ttl,
+            isInsert: true
         )
     }
 
     static func update(
         _ update: CQLUpdate,
         table: CQLTableDefinition,
-        evaluator: CQLTermEvaluator
+        evaluator: CQLTermEvaluator,
+        defaults: Defaults
     ) throws(CQLEngineError) -> CQLWrite {
-        try validateOptions(ttl: update.ttl, timestamp: update.timestamp, evaluator: evaluator)
         let restrictions = try CQLRestriction.evaluate(update.whereClause, table: table, evaluator: evaluator)
         let keys = try fullKeys(restrictions, table: table, statement: "UPDATE")
         var actions: [(CQLColumnDefinition, Action)] = []
@@ -93,6 +113,11 @@ struct CQLWrite: Sendable {
             let action: Action
             switch assignment {
             case .set(_, let term):
+                if type == .counter {
+                    throw CQLEngineError.invalid(
+                        "Cannot set the value of counter column \(column.name) (counters can only be incremented/decremented, not set)"
+                    )
+                }
                 action = .set(try evaluator.value(term, as: type, receiver: column.name))
             case .add(_, let term):
                 guard column.type.isMultiCell || type == .counter else {
@@ -140,24 +165,41 @@ struct CQLWrite: Sendable {
             if case .set(.unset) = action { continue }
             actions.append((column, action))
         }
+        let conditions = try conditions(update.conditions, table: table, evaluator: evaluator)
+        let (ttl, timestamp) = try options(
+            ttl: update.ttl,
+            timestamp: update.timestamp,
+            table: table,
+            conditional: conditions.isPresent,
+            evaluator: evaluator,
+            defaults: defaults
+        )
         return CQLWrite(
             table: table,
             kind: .upsert(keys: keys, actions: actions),
-            conditions: try conditions(update.conditions, table: table, evaluator: evaluator)
+            conditions: conditions,
+            timestamp: timestamp,
+            ttl: ttl
         )
     }
 
     static func delete(
         _ delete: CQLDelete,
         table: CQLTableDefinition,
-        evaluator: CQLTermEvaluator
+        evaluator: CQLTermEvaluator,
+        defaults: Defaults
     ) throws(CQLEngineError) -> CQLWrite {
-        try validateOptions(ttl: nil, timestamp: delete.timestamp, evaluator: evaluator)
         let restrictions = try CQLRestriction.evaluate(delete.whereClause, table: table, evaluator: evaluator)
         let conditions = try conditions(delete.conditions, table: table, evaluator: evaluator)
-        for restriction in restrictions where !restriction.column.isPrimaryKey {
-            throw CQLEngineError.invalid("Non PRIMARY KEY columns found in where clause: \(restriction.column.name) ")
-        }
+        let (_, timestamp) = try options(
+            ttl: nil,
+            timestamp: delete.timestamp,
+            table: table,
+            conditional: conditions.isPresent,
+            evaluator: evaluator,
+            defaults: defaults
+        )
+        try checkKeyRestrictions(restrictions, table: table)
         var columns: [CQLColumnDefinition] = []
         for name in delete.columns {
             let column = try table.requireColumn(name)
@@ -175,12 +217,18 @@ struct CQLWrite: Sendable {
             if !columns.isEmpty || conditions.isPresent {
                 let keys = try fullKeys(restrictions, table: table, statement: "DELETE")
                 if columns.isEmpty {
-                    return CQLWrite(table: table, kind: .deleteRows(restrictions), conditions: conditions)
+                    return CQLWrite(
+                        table: table,
+                        kind: .deleteRows(restrictions),
+                        conditions: conditions,
+                        timestamp: timestamp
+                    )
                 }
                 return CQLWrite(
                     table: table,
                     kind: .deleteColumns(keys: keys, columns: columns),
-                    conditions: conditions
+                    conditions: conditions,
+                    timestamp: timestamp
                 )
             }
         }
@@ -203,21 +251,63 @@ struct CQLWrite: Sendable {
             previousRestricted =
                 restricted && restrictions.contains { $0.column.name == column.name && $0.isEqualityOrIn }
         }
-        return CQLWrite(table: table, kind: .deleteRows(restrictions), conditions: conditions)
+        return CQLWrite(table: table, kind: .deleteRows(restrictions), conditions: conditions, timestamp: timestamp)
     }
 
-    private static func validateOptions(
+    /// What a statement's `USING` clause does not say: the timestamp (the batch's `USING TIMESTAMP`, the request's
+    /// default timestamp or the server's clock) and whether a batch already set one.
+    struct Defaults: Sendable {
+        var timestamp: Int64
+        var batchTimestamp = false
+    }
+
+    /// Cassandra's longest TTL (20 years).
+    static let maxTTL: Int32 = 630_720_000
+
+    /// The TTL (seconds, 0: none) and timestamp a write uses.
+    private static func options(
         ttl: CQLTerm?,
         timestamp: CQLTerm?,
-        evaluator: CQLTermEvaluator
-    ) throws(CQLEngineError) {
+        table: CQLTableDefinition,
+        conditional: Bool,
+        evaluator: CQLTermEvaluator,
+        defaults: Defaults
+    ) throws(CQLEngineError) -> (Int32, Int64) {
+        let isCounter = table.isCounterTable
+        var seconds = table.options.defaultTimeToLive
         if let ttl {
-            let value = try evaluator.value(ttl, as: .int, receiver: "[ttl]")
-            if case .int(let seconds) = value, seconds < 0 {
-                throw CQLEngineError.invalid("A TTL must be greater or equal to 0, but was \(seconds)")
+            switch try evaluator.value(ttl, as: .int, receiver: "[ttl]") {
+            case .int(let value):
+                if value < 0 { throw CQLEngineError.invalid("A TTL must be greater or equal to 0, but was \(value)") }
+                if value > maxTTL {
+                    throw CQLEngineError.invalid("ttl is too large. requested (\(value)) maximum (\(maxTTL))")
+                }
+                seconds = value
+            case .unset: break
+            default: throw CQLEngineError.invalid("Invalid null value of TTL")
             }
+            if isCounter { throw CQLEngineError.invalid("Cannot provide custom TTL for counter updates") }
         }
-        if let timestamp { _ = try evaluator.value(timestamp, as: .bigint, receiver: "[timestamp]") }
+        var result = defaults.timestamp
+        if let timestamp {
+            if defaults.batchTimestamp {
+                throw CQLEngineError.invalid("Timestamp must be set either on BATCH or individual statements")
+            }
+            switch try evaluator.value(timestamp, as: .bigint, receiver: "[timestamp]") {
+            case .bigint(let value):
+                if value == Int64.min {
+                    throw CQLEngineError.invalid(
+                        "Invalid timestamp: A timestamp must be greater than Long.MIN_VALUE"
+                    )
+                }
+                result = value
+            case .unset: break
+            default: throw CQLEngineError.invalid("Invalid null value of timestamp")
+            }
+            if isCounter { throw CQLEngineError.invalid("Cannot provide custom timestamp for counter updates") }
+            if conditional { throw CQLEngineError.invalid("Cannot provide custom timestamp for conditional updates") }
+        }
+        return (seconds, result)
     }
 
     private static func conditions(
@@ -274,15 +364,28 @@ struct CQLWrite: Sendable {
         return key
     }
 
+    /// Cassandra's first complaints about a write's WHERE clause: a missing partition key part, then a non-key column.
+    static func checkKeyRestrictions(_ restrictions: [CQLRestriction], table: CQLTableDefinition) throws(CQLEngineError) {
+        let missing = table.partitionKey.filter { column in
+            !restrictions.contains { $0.column.name == column.name }
+        }
+        if !missing.isEmpty {
+            throw CQLEngineError.invalid(
+                "Some partition key parts are missing: \(missing.map(\.name).joined(separator: ", "))"
+            )
+        }
+        for restriction in restrictions where !restriction.column.isPrimaryKey {
+            throw CQLEngineError.invalid("Non PRIMARY KEY columns found in where clause: \(restriction.column.name) ")
+        }
+    }
+
     /// Every primary key the WHERE clause names (= or IN on every key column; the cartesian product of the INs).
     static func fullKeys(
         _ restrictions: [CQLRestriction],
         table: CQLTableDefinition,
         statement: String
     ) throws(CQLEngineError) -> [[CQLValue]] {
-        for restriction in restrictions where !restriction.column.isPrimaryKey {
-            throw CQLEngineError.invalid("Non PRIMARY KEY columns found in where clause: \(restriction.column.name) ")
-        }
+        try checkKeyRestrictions(restrictions, table: table)
         let missingPartition = table.partitionKey.filter { column in
             !restrictions.contains { $0.column.name == column.name }
         }
@@ -319,10 +422,65 @@ struct CQLWrite: Sendable {
 
     // MARK: - Applying
 
-    /// Applies the change inside the caller's write transaction.
-    func apply(_ db: Database) throws {
+    /// Whether this write keeps Cassandra's cell timestamps (every SQLite table but counter tables, whose cells
+    /// Cassandra does not order by timestamp either).
+    var usesCellMetadata: Bool {
+        CQLCellStore.schema(of: table) != nil && !table.isCounterTable
+    }
+
+    /// Applies the change inside the caller's write transaction. `plan` is ``plan()``'s result when there is one;
+    /// `now` is the time (seconds since the epoch) expiries are computed from.
+    func apply(_ db: Database, plan: [PlannedStatement]? = nil, now: Int64) throws {
         let table = self.table
         let keyColumns = table.primaryKey
+        guard usesCellMetadata else {
+            try applyWithoutMetadata(db, plan: plan)
+            return
+        }
+        switch kind {
+        case .deleteRows(let restrictions):
+            try deleteRows(restrictions, now: now, db)
+        case .deleteColumns(let keys, let columns):
+            for column in columns where table.requiredColumns.contains(column.name) {
+                throw CQLEngineError.invalid(
+                    "Column \(column.name) of \(table.keyspace).\(table.name) cannot be deleted: the store keeps it NOT NULL"
+                )
+            }
+            for key in keys {
+                let keyValues = try Self.databaseKey(key, keyColumns)
+                let keyText = CQLCellStore.encodeKey(keyValues)
+                var meta = try CQLCellStore.load(table, key: keyText, db) ?? CQLRowMetadata()
+                var nulls: [String] = []
+                for column in columns {
+                    if let cell = meta.c[column.name], cell.t > timestamp { continue }
+                    nulls.append(column.name)
+                    meta.c[column.name] = CQLRowMetadata.Cell(t: timestamp, e: nil, x: true)
+                }
+                if !nulls.isEmpty {
+                    let (whereSQL, arguments) = CQLCellStore.keyPredicate(table, keyValues)
+                    let set = nulls.map { "\(CQLSQL.quote($0)) = NULL" }.joined(separator: ", ")
+                    try db.execute(sql: "UPDATE \(table.sqlName) SET \(set) WHERE \(whereSQL)", arguments: arguments)
+                }
+                try CQLCellStore.removeIfEmpty(table, keyValues: keyValues, meta: meta, now: now, db)
+                try CQLCellStore.save(meta, table, key: keyText, db)
+            }
+        case .upsert(let keys, let actions):
+            for (index, key) in keys.enumerated() {
+                try upsertWithTimestamp(key: key, actions: actions, planned: plan?[index], now: now, db)
+            }
+        }
+    }
+
+    /// The change without cell metadata (counter tables): last write wins in commit order.
+    private func applyWithoutMetadata(_ db: Database, plan: [PlannedStatement]?) throws {
+        let table = self.table
+        let keyColumns = table.primaryKey
+        if let plan {
+            for statement in plan {
+                try db.cachedStatement(sql: statement.sql).execute(arguments: statement.arguments)
+            }
+            return
+        }
         switch kind {
         case .deleteRows(let restrictions):
             let (whereSQL, arguments) = try CQLRestriction.sql(restrictions)
@@ -347,6 +505,200 @@ struct CQLWrite: Sendable {
         case .upsert(let keys, let actions):
             for key in keys { try upsert(key: key, actions: actions, db) }
         }
+    }
+
+    static func databaseKey(_ key: [CQLValue], _ columns: [CQLColumnDefinition]) throws(CQLEngineError) -> [DatabaseValue] {
+        var values: [DatabaseValue] = []
+        for (column, value) in zip(columns, key) {
+            values.append(try CQLSQLiteMapping.databaseValue(value, as: column.cqlType))
+        }
+        return values
+    }
+
+    /// The deletion timestamp shadowing a row: its own tombstone or its partition's.
+    private func shadowingDeletion(
+        _ meta: CQLRowMetadata?,
+        key: [CQLValue],
+        keyValues: [DatabaseValue],
+        _ db: Database
+    ) throws -> Int64? {
+        var shadow = meta?.d
+        if !table.clustering.isEmpty {
+            let partition = Array(keyValues.prefix(table.partitionKey.count))
+            let partitionKey = CQLCellStore.encodeKey(partition, partition: true)
+            if let deleted = try CQLCellStore.load(table, key: partitionKey, db)?.d {
+                shadow = max(shadow ?? deleted, deleted)
+            }
+            if let deleted = try CQLCellStore.rangeDeletion(table, partition: partition, key: key, db) {
+                shadow = max(shadow ?? deleted, deleted)
+            }
+        }
+        return shadow
+    }
+
+    /// An upsert of one row, cell by cell: a cell is written only when this write's timestamp beats the stored
+    /// cell's (Cassandra's reconciliation), and not at all when a row or partition deletion at or above the
+    /// timestamp shadows the row.
+    private func upsertWithTimestamp(
+        key: [CQLValue],
+        actions: [(CQLColumnDefinition, Action)],
+        planned: PlannedStatement?,
+        now: Int64,
+        _ db: Database
+    ) throws {
+        let table = self.table
+        let keyValues = try Self.databaseKey(key, table.primaryKey)
+        let keyText = CQLCellStore.encodeKey(keyValues)
+        let stored = try CQLCellStore.load(table, key: keyText, db)
+        if let shadow = try shadowingDeletion(stored, key: key, keyValues: keyValues, db), timestamp <= shadow {
+            return
+        }
+        let expiry: Int64? = ttl > 0 ? now + Int64(ttl) : nil
+        var meta = stored ?? CQLRowMetadata()
+        var current: [CQLValue]?
+        var kept: [(CQLColumnDefinition, Action)] = []
+        var wroteNull = false
+        for (column, action) in actions {
+            let existing = meta.c[column.name]
+            var isNull = false
+            if case .set(let value) = action { isNull = value.isNull }
+            if let existing {
+                let dead = existing.isTombstone || existing.isExpired(now)
+                if timestamp < existing.t { continue }
+                if timestamp == existing.t {
+                    if dead { continue }
+                    if case .set(let value) = action, !isNull {
+                        if current == nil { current = try currentRow(key, db) }
+                        let index = table.columns.firstIndex { $0.name == column.name }!
+                        let order = Self.compareCellValues(value, current?[index] ?? .null, type: column.cqlType)
+                        if order < 0 || (order == 0 && (expiry ?? Int64.max) <= (existing.e ?? Int64.max)) {
+                            continue
+                        }
+                    }
+                }
+            }
+            kept.append((column, action))
+            wroteNull = wroteNull || isNull
+            meta.c[column.name] = CQLRowMetadata.Cell(t: timestamp, e: isNull ? nil : expiry, x: isNull ? true : nil)
+        }
+        if isInsert, timestamp >= (meta.m?.t ?? Int64.min) {
+            meta.m = CQLRowMetadata.Cell(t: timestamp, e: expiry, x: nil)
+        }
+        if stored == nil, let planned, kept.count == actions.count {
+            try db.cachedStatement(sql: planned.sql).execute(arguments: planned.arguments)
+        } else if !kept.isEmpty || isInsert {
+            try upsert(key: key, actions: kept, db)
+        }
+        if wroteNull || !isInsert {
+            try CQLCellStore.removeIfEmpty(table, keyValues: keyValues, meta: meta, now: now, db)
+        }
+        try CQLCellStore.save(meta, table, key: keyText, db)
+    }
+
+    /// A deletion at this write's timestamp: cells written at or before it go, later ones stay; the tombstone is
+    /// kept so that writes arriving later with an older timestamp stay shadowed.
+    private func deleteRows(_ restrictions: [CQLRestriction], now: Int64, _ db: Database) throws {
+        let table = self.table
+        let keyColumns = table.primaryKey
+        var rowKeys: [[DatabaseValue]] = []
+        var seen: Set<String> = []
+        let fullKeys: [[CQLValue]]? = try? Self.fullKeys(restrictions, table: table, statement: "DELETE")
+        if let fullKeys {
+            for key in fullKeys {
+                let values = try Self.databaseKey(key, keyColumns)
+                if seen.insert(CQLCellStore.encodeKey(values)).inserted { rowKeys.append(values) }
+            }
+        } else {
+            let partitionOnly = restrictions.allSatisfy { $0.column.kind == .partitionKey }
+            if partitionOnly {
+                var partitions: [[CQLValue]] = [[]]
+                for column in table.partitionKey {
+                    let values = restrictions.first { $0.column.name == column.name }?.values ?? []
+                    partitions = partitions.flatMap { prefix in values.map { prefix + [$0] } }
+                }
+                for partition in partitions {
+                    let values = try Self.databaseKey(partition, table.partitionKey)
+                    let keyText = CQLCellStore.encodeKey(values, partition: true)
+                    var meta = try CQLCellStore.load(table, key: keyText, db) ?? CQLRowMetadata()
+                    meta.d = max(meta.d ?? timestamp, timestamp)
+                    try CQLCellStore.save(meta, table, key: keyText, db)
+                }
+            }
+            let clusteringRestrictions = restrictions.filter { $0.column.kind == .clustering }
+            if !partitionOnly, !clusteringRestrictions.isEmpty {
+                // A range tombstone per partition, so that older writes arriving later into the range stay shadowed.
+                var partitions: [[CQLValue]] = [[]]
+                for column in table.partitionKey {
+                    let values = restrictions.first { $0.column.name == column.name }?.values ?? []
+                    partitions = partitions.flatMap { prefix in values.map { prefix + [$0] } }
+                }
+                var bounds: [CQLRangeTombstone.Bound] = []
+                for restriction in clusteringRestrictions {
+                    let values = try restriction.values.map { (value) throws(CQLEngineError) in
+                        try CQLSQLiteMapping.databaseValue(value, as: restriction.column.cqlType)
+                    }
+                    bounds.append(
+                        CQLRangeTombstone.Bound(
+                            n: restriction.column.name,
+                            o: restriction.op.rawValue,
+                            v: CQLCellStore.encodeKey(values)
+                        )
+                    )
+                }
+                for partition in partitions {
+                    try CQLCellStore.saveRange(
+                        CQLRangeTombstone(t: timestamp, r: bounds),
+                        table,
+                        partition: try Self.databaseKey(partition, table.partitionKey),
+                        db
+                    )
+                }
+            }
+            let (whereSQL, arguments) = try CQLRestriction.sql(restrictions)
+            let list = keyColumns.map { CQLSQL.quote($0.name) }.joined(separator: ", ")
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT \(list) FROM \(table.sqlName) WHERE \(whereSQL)",
+                arguments: StatementArguments(arguments)
+            )
+            for row in rows {
+                let values = (0..<keyColumns.count).map { row[$0] as DatabaseValue }
+                if seen.insert(CQLCellStore.encodeKey(values)).inserted { rowKeys.append(values) }
+            }
+        }
+        let regular = table.columns.filter { !$0.isPrimaryKey }
+        for keyValues in rowKeys {
+            let keyText = CQLCellStore.encodeKey(keyValues)
+            var meta = try CQLCellStore.load(table, key: keyText, db) ?? CQLRowMetadata()
+            let (whereSQL, arguments) = CQLCellStore.keyPredicate(table, keyValues)
+            // Cells without metadata were written outside CQL: older than any CQL write.
+            meta.c = meta.c.filter { $0.value.t > timestamp }
+            let surviving = Set(meta.c.filter { !$0.value.isTombstone && !$0.value.isExpired(now) }.keys)
+            if let m = meta.m, m.t <= timestamp { meta.m = nil }
+            meta.d = max(meta.d ?? timestamp, timestamp)
+            let cleared = regular.filter { !surviving.contains($0.name) }
+            if meta.m == nil && surviving.isEmpty
+                || cleared.contains(where: { table.requiredColumns.contains($0.name) })
+            {
+                try db.execute(sql: "DELETE FROM \(table.sqlName) WHERE \(whereSQL)", arguments: arguments)
+            } else if !cleared.isEmpty {
+                let set = cleared.map { "\(CQLSQL.quote($0.name)) = NULL" }.joined(separator: ", ")
+                try db.execute(sql: "UPDATE \(table.sqlName) SET \(set) WHERE \(whereSQL)", arguments: arguments)
+                try CQLCellStore.removeIfEmpty(table, keyValues: keyValues, meta: meta, now: now, db)
+            }
+            try CQLCellStore.save(meta, table, key: keyText, db)
+        }
+    }
+
+    /// Cassandra's tie-break between two live cells of equal timestamp: the greater serialized value (bytes compared
+    /// as Java's `ByteBuffer.compareTo` does, signed) wins.
+    static func compareCellValues(_ a: CQLValue, _ b: CQLValue, type: CQLType) -> Int {
+        let left = CQLCellValueBytes.bytes(a, type: type)
+        let right = CQLCellValueBytes.bytes(b, type: type)
+        for (x, y) in zip(left, right) where x != y {
+            return Int8(bitPattern: x) < Int8(bitPattern: y) ? -1 : 1
+        }
+        return left.count == right.count ? 0 : (left.count < right.count ? -1 : 1)
     }
 
     static func keyPredicate(
@@ -629,6 +981,11 @@ struct CQLWrite: Sendable {
             }
         }
     }
+}
+
+extension CQLTableDefinition {
+    /// A table of counters (Cassandra allows no other regular columns beside them).
+    var isCounterTable: Bool { columns.contains { $0.cqlType == .counter } }
 }
 
 extension CQLWrite.Conditions {

@@ -113,6 +113,10 @@ struct CQLLexer {
     /// Whether a `-` here is a sign (after an operator, a comma or an opening bracket) rather than a minus.
     private static func signAllowed(after previous: CQLToken?) -> Bool {
         guard let previous else { return true }
+        // `USING TTL -1`, `USING TIMESTAMP -5`, `LIMIT -1`: a signed integer after these keywords.
+        if previous.kind == .identifier, ["ttl", "timestamp", "limit"].contains(previous.text.lowercased()) {
+            return true
+        }
         guard previous.kind == .symbol else { return false }
         return ![")", "]", "}"].contains(previous.text)
     }

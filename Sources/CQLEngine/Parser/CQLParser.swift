@@ -345,13 +345,22 @@ struct CQLParser {
         guard acceptKeyword("using") else { return }
         repeat {
             if acceptKeyword("ttl") {
-                ttl = try parseTerm()
+                ttl = try parseUsingValue()
             } else if acceptKeyword("timestamp") {
-                timestamp = try parseTerm()
+                timestamp = try parseUsingValue()
             } else {
                 throw mismatched(expecting: "K_TTL or K_TIMESTAMP")
             }
         } while acceptKeyword("and")
+    }
+
+    /// A TTL or timestamp: an integer literal or a bind marker (Cassandra's `intValue`).
+    private mutating func parseUsingValue() throws(CQLEngineError) -> CQLTerm {
+        let token = current
+        guard token.kind == .integer || token.kind == .questionMark || token.isSymbol(":") else {
+            throw noViableAlternative(token)
+        }
+        return try parseTerm()
     }
 
     private mutating func parseInsert() throws(CQLEngineError) -> CQLInsert {
@@ -462,10 +471,11 @@ struct CQLParser {
         }
         try expectKeyword("from")
         let table = try parseQualifiedName()
-        var ttl: CQLTerm?
         var timestamp: CQLTerm?
-        try parseUsing(ttl: &ttl, timestamp: &timestamp)
-        if ttl != nil { throw CQLEngineError.invalid("TTL is not allowed in DELETE statements") }
+        if acceptKeyword("using") {
+            guard acceptKeyword("timestamp") else { throw mismatched(expecting: "K_TIMESTAMP") }
+            timestamp = try parseUsingValue()
+        }
         try expectKeyword("where")
         let whereClause = try parseWhere()
         let conditions = try parseConditions(allowNotExists: false)

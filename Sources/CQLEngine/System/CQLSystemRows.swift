@@ -76,6 +76,7 @@ enum CQLSystemRows {
                 row["keyspace_name"] = text(definition.keyspace)
                 row["table_name"] = text(definition.name)
                 row["id"] = .uuid(definition.id)
+                if definition.isCounterTable { row["flags"] = .set([.text("compound"), .text("counter")]) }
                 return row
             }
         case .columns:

@@ -109,9 +109,8 @@ struct CQLTermEvaluator {
             }
             return .text(text)
         case (.string(let text), .uuid), (.string(let text), .timeuuid):
-            guard let uuid = CQLUUID(string: text) else {
-                throw CQLEngineError.invalid("Unable to make UUID from '\(text)'")
-            }
+            // Cassandra takes no quoted uuid at all (Invalid STRING constant); a well-formed one is accepted here.
+            guard let uuid = CQLUUID(string: text) else { throw error }
             return try coerce(.uuid(uuid), to: type, receiver: receiver)
         case (.uuid(let uuid), .uuid), (.uuid(let uuid), .timeuuid):
             return try coerce(.uuid(uuid), to: type, receiver: receiver)
@@ -142,16 +141,16 @@ struct CQLTermEvaluator {
             }
             return .inet(bytes)
         case (.integer(let text), .int):
-            guard let value = Int32(text) else { throw error }
+            guard let value = Int32(text) else { throw CQLEngineError.invalid("Unable to make int from '\(text)'") }
             return .int(value)
         case (.integer(let text), .bigint), (.integer(let text), .counter):
-            guard let value = Int64(text) else { throw error }
+            guard let value = Int64(text) else { throw CQLEngineError.invalid("Unable to make long from '\(text)'") }
             return .bigint(value)
         case (.integer(let text), .smallint):
-            guard let value = Int16(text) else { throw error }
+            guard let value = Int16(text) else { throw CQLEngineError.invalid("Unable to make short from '\(text)'") }
             return .smallint(value)
         case (.integer(let text), .tinyint):
-            guard let value = Int8(text) else { throw error }
+            guard let value = Int8(text) else { throw CQLEngineError.invalid("Unable to make byte from '\(text)'") }
             return .tinyint(value)
         case (.integer(let text), .varint):
             guard let bytes = CQLTextFormats.varintBytes(text) else { throw error }
