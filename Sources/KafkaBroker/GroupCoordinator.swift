@@ -107,6 +107,8 @@ actor GroupCoordinator {
     private let configuration: Configuration
     private var groups: [String: Group] = [:]
     private var nextMemberNumber: UInt64 = 0
+    /// Set by ``shutdown()``: every later request is answered `NOT_COORDINATOR` at once.
+    private var closed = false
 
     init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -116,6 +118,7 @@ actor GroupCoordinator {
 
     /// Joins (or rejoins) a member and returns when the rebalance completes; the leader gets the members.
     func join(_ request: JoinRequest, now: ContinuousClock.Instant = .now) async -> JoinResult {
+        if closed { return JoinResult(errorCode: .notCoordinator, memberId: request.memberId) }
         if request.groupId.isEmpty {
             return JoinResult(errorCode: .invalidGroupId, memberId: request.memberId)
         }
@@ -292,6 +295,7 @@ actor GroupCoordinator {
         assignments: [(memberId: String, assignment: [UInt8])],
         now: ContinuousClock.Instant = .now
     ) async -> SyncResult {
+        if closed { return SyncResult(errorCode: .notCoordinator) }
         guard var group = groups[groupId], group.members[memberId] != nil else {
             return SyncResult(errorCode: .unknownMemberId)
         }
@@ -393,6 +397,25 @@ actor GroupCoordinator {
             group.earliestCompletion = nil
         } else if group.state != .preparingRebalance {
             prepareRebalance(&group, now: now)
+        }
+    }
+
+    // MARK: - Shutdown
+
+    /// Answers every JoinGroup and SyncGroup still waiting with `NOT_COORDINATOR` (what Kafka answers when a
+    /// coordinator moves away; clients look the coordinator up again) and every later one at once, so that no
+    /// connection waits on a group once the broker stops — whatever the groups' state, and however long the sessions
+    /// of dead members would still run.
+    func shutdown() {
+        closed = true
+        for groupId in groups.keys {
+            for memberId in groups[groupId]!.members.keys {
+                let member = groups[groupId]!.members[memberId]!
+                groups[groupId]!.members[memberId]!.awaitingJoin = nil
+                groups[groupId]!.members[memberId]!.awaitingSync = nil
+                member.awaitingJoin?.resume(returning: JoinResult(errorCode: .notCoordinator, memberId: memberId))
+                member.awaitingSync?.resume(returning: SyncResult(errorCode: .notCoordinator))
+            }
         }
     }
 

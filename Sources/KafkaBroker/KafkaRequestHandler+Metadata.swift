@@ -117,9 +117,9 @@ extension KafkaRequestHandler {
                         case -2:
                             response.offset = range.earliest
                         default:
-                            if let offset = try log.offset(forTimestamp: partition.timestamp, in: topicPartition) {
-                                response.offset = offset
-                                response.timestamp = partition.timestamp
+                            if let found = try log.offset(forTimestamp: partition.timestamp, in: topicPartition) {
+                                response.offset = found.offset
+                                response.timestamp = found.timestamp
                             }
                         }
                         if version == 0 {

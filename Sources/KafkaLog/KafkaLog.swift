@@ -169,7 +169,7 @@ public final class KafkaLog: Log {
     /// Later rebalances (members joining or leaving) ask `startingOffsets` again for the partitions then assigned.
     ///
     /// - Throws: ``KafkaLogError`` `.timedOut` when no assignment came within
-    ///   ``KafkaLogConfiguration/assignmentTimeout``; `.assignmentFailed` when `startingOffsets` threw.
+    ///   ``KafkaLogConfiguration/effectiveAssignmentTimeout``; `.assignmentFailed` when `startingOffsets` threw.
     public func makeConsumer(
         group: String,
         topics: [String],
@@ -193,7 +193,7 @@ public final class KafkaLog: Log {
             }
         )
         do {
-            try await consumer.waitForFirstAssignment(timeout: configuration.assignmentTimeout)
+            try await consumer.waitForFirstAssignment(timeout: configuration.effectiveAssignmentTimeout)
         } catch {
             try? await consumer.close()
             throw error

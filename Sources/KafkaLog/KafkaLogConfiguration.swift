@@ -37,6 +37,9 @@ public struct KafkaLogConfiguration: Sendable {
 
     /// How long `makeConsumer` waits for the group to assign partitions to the new member. Default 60 s (a new group
     /// on a real broker waits `group.initial.rebalance.delay.ms`, 3 s by default, before the first assignment).
+    /// The wait is never shorter than the session timeout in effect plus 30 s (see
+    /// ``effectiveAssignmentTimeout``): members that died without leaving hold the group's rebalance until their
+    /// sessions expire, as in Kafka.
     public var assignmentTimeout: Duration = .seconds(60)
 
     /// How long a rebalance waits for the `startingOffsets` answer (the processor reads it from its store) before the
@@ -65,6 +68,21 @@ public struct KafkaLogConfiguration: Sendable {
     /// every client the log creates (producer, consumers, admin). E.g. `["compression.codec": "lz4"]`,
     /// `["debug": "cgrp"]`. Default: none.
     public var properties: [String: String] = [:]
+
+    /// The session timeout the consumers use: `session.timeout.ms` from ``properties`` when given, else
+    /// ``sessionTimeout``.
+    public var effectiveSessionTimeout: Duration {
+        if let value = properties["session.timeout.ms"].flatMap({ Int64($0) }), value > 0 {
+            return .milliseconds(value)
+        }
+        return sessionTimeout
+    }
+
+    /// How long `makeConsumer` waits for its first assignment: ``assignmentTimeout``, or the session timeout plus
+    /// 30 s when that is longer — a new member's join completes only once dead members' sessions have expired.
+    public var effectiveAssignmentTimeout: Duration {
+        max(assignmentTimeout, effectiveSessionTimeout + .seconds(30))
+    }
 
     /// A configuration for the given bootstrap servers with every other setting at its default.
     public init(bootstrapServers: [String]) {

@@ -147,4 +147,71 @@ import UserStreamTestSupport
         run.signal(SIGTERM)
         #expect(try await run.wait(timeout: .seconds(30)).status == 0)
     }
+
+    @Test("SIGKILLed group members: the next ones get the partitions once the dead sessions expire; SIGTERM stops the broker while a join waits for them")
+    func deadMembersDoNotWedgeTheBroker() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let port = try Self.freePort()
+        let bootstrap = "127.0.0.1:\(port)"
+        let broker = try CLI.start(["broker", "--port", String(port), "--data-dir", directory.path + "/broker"])
+        defer { broker.signal(SIGKILL) }
+        try await Self.waitForListener(broker, port: port)
+        let produced = try await ChildProcess.run(
+            "/usr/bin/kcat", ["-b", bootstrap, "-P", "-t", "wedge", "-K", ":"], input: "a:1\nb:2\nc:3\n")
+        #expect(produced.status == 0, "\(produced.stderr)")
+
+        var started: [ChildProcess] = []
+        defer { for member in started { member.signal(SIGKILL) } }
+        func member(session: Int) throws -> ChildProcess {
+            let child = try ChildProcess(
+                "/usr/bin/kcat",
+                ["-b", bootstrap, "-G", "wedge-group", "-o", "beginning", "-X", "session.timeout.ms=\(session)",
+                    "-X", "heartbeat.interval.ms=500", "wedge"]
+            )
+            started.append(child)
+            return child
+        }
+        func assigned(_ child: ChildProcess, within timeout: Duration) async throws -> Bool {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                if child.stderrSoFar.contains("assigned: wedge") { return true }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return false
+        }
+
+        // Two members, SIGKILLed three times over: each pair joins once the previous pair's sessions (5 s) expired.
+        for round in 1...3 {
+            let pair = [try member(session: 5000), try member(session: 5000)]
+            for child in pair {
+                #expect(try await assigned(child, within: .seconds(30)), "round \(round): \(child.stderrSoFar)")
+            }
+            for child in pair { child.signal(SIGKILL) }
+        }
+        // A member started after its predecessors were SIGKILLed gets the partitions once their sessions expired.
+        let clock = ContinuousClock()
+        let joined = clock.now
+        let survivor = try member(session: 5000)
+        #expect(try await assigned(survivor, within: .seconds(30)), "\(survivor.stderrSoFar)")
+        let waited = clock.now - joined
+        #expect(waited >= .seconds(3) && waited < .seconds(20), "the survivor waited \(waited)")
+        survivor.signal(SIGKILL)
+
+        // Two members with long sessions die; a joiner waits for them; SIGTERM still stops the broker at once.
+        let longLived = [try member(session: 120_000), try member(session: 120_000)]
+        for child in longLived {
+            #expect(try await assigned(child, within: .seconds(30)), "\(child.stderrSoFar)")
+        }
+        for child in longLived { child.signal(SIGKILL) }
+        let joiner = try member(session: 120_000)
+        try await Task.sleep(for: .seconds(3))
+        #expect(!joiner.stderrSoFar.contains("assigned: wedge"), "the joiner did not wait: \(joiner.stderrSoFar)")
+        let stopping = clock.now
+        broker.signal(SIGTERM)
+        let stopped = try await broker.wait(timeout: .seconds(20))
+        #expect(stopped.status == 0, "\(stopped.stderr.suffix(2000))")
+        #expect(clock.now - stopping < .seconds(5), "the broker took \(clock.now - stopping) to stop")
+        #expect(stopped.stderr.contains("kafka.stopped"), "\(stopped.stderr.suffix(2000))")
+    }
 }

@@ -65,6 +65,10 @@ struct CompressedBatchTests {
             #expect(consumed.value == Array(String(repeating: "\(codec) value \(index) ", count: 8).utf8))
             #expect(consumed.headers == [LogHeader(key: "n", string: "\(index)"), LogHeader(key: "empty", value: nil)])
         }
+        // Offsets by time look inside the compressed batch and answer the found record's own timestamp.
+        let found = try log.offset(forTimestamp: now + 7, in: tp)
+        #expect(found?.offset == 8 && found?.timestamp == now + 7)
+        #expect(try log.offset(forTimestamp: now + 20, in: tp) == nil)
         // A consumer starting in the middle of a compressed batch skips its earlier records.
         let middle = try await consumeAll(log, topic: "zipped", from: [tp: 15])
         #expect(middle.map(\.offset) == Array(15...20))

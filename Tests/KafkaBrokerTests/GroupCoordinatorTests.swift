@@ -166,4 +166,54 @@ import Testing
         _ = await joined(coordinator, [join(client: "a")], at: start)
         #expect(await coordinator.validateCommit(groupId: "g", generationId: -1, memberId: "") == .unknownMemberId)
     }
+
+    @Test func aJoinerWaitsForADeadMembersSessionThenLeadsTheGroupAlone() async {
+        let coordinator = coordinator()
+        let first = await joined(coordinator, [join(client: "dead", session: .seconds(3))], at: start)
+        _ = await coordinator.sync(
+            groupId: "g",
+            generationId: 1,
+            memberId: first[0].memberId,
+            assignments: [(first[0].memberId, [1])],
+            now: start
+        )
+        // The first member never heartbeats again; a new one joins a second later.
+        async let joiner = coordinator.join(join(client: "new", session: .seconds(3)), now: start + .seconds(1))
+        try? await Task.sleep(for: .milliseconds(20))
+        await coordinator.tick(now: start + .seconds(2))
+        #expect(await coordinator.describe(groupId: "g").state == .preparingRebalance)
+        await coordinator.tick(now: start + .seconds(3) + .milliseconds(100))
+        let result = await joiner
+        #expect(result.errorCode == .none)
+        #expect(result.generationId == 2)
+        #expect(result.leader == result.memberId)
+        #expect(result.members.map(\.memberId) == [result.memberId])
+    }
+
+    @Test func shutdownAnswersWaitingJoinsAndSyncsAndEveryLaterRequest() async {
+        let coordinator = coordinator()
+        let results = await joined(coordinator, [join(client: "a"), join(client: "b")], at: start)
+        let leader = results.first { $0.memberId == $0.leader }!
+        let follower = results.first { $0.memberId != $0.leader }!
+        // The follower waits for the leader's assignment, which never comes.
+        async let followerSync = coordinator.sync(
+            groupId: "g",
+            generationId: 1,
+            memberId: follower.memberId,
+            assignments: [],
+            now: start
+        )
+        // A member of another group waits for the initial rebalance delay, which no tick ends.
+        var other = join(client: "c")
+        other.groupId = "h"
+        async let waitingJoin = coordinator.join(other, now: start)
+        try? await Task.sleep(for: .milliseconds(50))
+        await coordinator.shutdown()
+        #expect(await followerSync.errorCode == .notCoordinator)
+        #expect(await waitingJoin.errorCode == .notCoordinator)
+        #expect(await coordinator.join(join(client: "d"), now: start).errorCode == .notCoordinator)
+        let sync = await coordinator.sync(
+            groupId: "g", generationId: 1, memberId: leader.memberId, assignments: [], now: start)
+        #expect(sync.errorCode == .notCoordinator)
+    }
 }

@@ -32,6 +32,19 @@ struct KafkaLogConfigurationTests {
         #expect(properties["acks"] == nil && properties["enable.idempotence"] == nil)
     }
 
+    @Test func theFirstAssignmentIsAwaitedAtLeastTheSessionTimeoutPlus30Seconds() {
+        var configuration = base
+        #expect(configuration.effectiveSessionTimeout == .seconds(45))
+        #expect(configuration.effectiveAssignmentTimeout == .seconds(75))
+        configuration.sessionTimeout = .seconds(10)
+        #expect(configuration.effectiveAssignmentTimeout == .seconds(60))
+        configuration.properties["session.timeout.ms"] = "120000"
+        #expect(configuration.effectiveSessionTimeout == .seconds(120))
+        #expect(configuration.effectiveAssignmentTimeout == .seconds(150))
+        configuration.assignmentTimeout = .seconds(300)
+        #expect(configuration.effectiveAssignmentTimeout == .seconds(300))
+    }
+
     @Test func adminNeverAutoCreatesTopics() {
         let properties = base.librdkafkaProperties(for: .admin)
         #expect(properties["allow.auto.create.topics"] == "false")
