@@ -60,6 +60,12 @@ enum CassandraSchema {
         ]
     }
 
+    /// The `run_id` under which `run_stats` and `run_stat_deltas` keep records that came without a job run id: the
+    /// embedded store keys them by `''`, which Cassandra refuses as a partition key ("Key may not be empty").
+    static let noRunKey = "(no run)"
+
+    static func runKey(_ runID: String) -> String { runID.isEmpty ? noRunKey : runID }
+
     /// Whether `name` is a plain identifier (letters, digits, underscores; not starting with a digit).
     static func isValidIdentifier(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)

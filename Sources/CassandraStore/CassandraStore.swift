@@ -313,7 +313,7 @@ public final class CassandraStore: UserStore, CommitBackend {
             try await self.write(
                 statement,
                 [
-                    .text(runID), .text(batchID), .int(attempt), .bigint(Int64(stats.stored)),
+                    .text(CassandraSchema.runKey(runID)), .text(batchID), .int(attempt), .bigint(Int64(stats.stored)),
                     .bigint(Int64(stats.duplicates)), .bigint(Int64(stats.deadLettered)),
                 ]
             )
@@ -430,7 +430,7 @@ public final class CassandraStore: UserStore, CommitBackend {
     func runContributions(runID: String) async throws -> (stats: RunProcessingStats, rows: Int) {
         var stats = RunProcessingStats()
         var rows = 0
-        for try await row in read(statements.selectRunDeltas, [.text(runID)]) {
+        for try await row in read(statements.selectRunDeltas, [.text(CassandraSchema.runKey(runID))]) {
             let cells = CQLCells(row, table: "run_stat_deltas")
             stats.stored += Int(try cells.int(0))
             stats.duplicates += Int(try cells.int(1))
@@ -444,7 +444,7 @@ public final class CassandraStore: UserStore, CommitBackend {
         try await write(
             statements.writeRunStats,
             [
-                .text(runID), .bigint(Int64(stats.stored)), .bigint(Int64(stats.duplicates)),
+                .text(CassandraSchema.runKey(runID)), .bigint(Int64(stats.stored)), .bigint(Int64(stats.duplicates)),
                 .bigint(Int64(stats.deadLettered)), .bigint(Int64(version)),
             ]
         )

@@ -361,7 +361,18 @@ struct CQLWrite: Sendable {
             }
             key.append(value)
         }
+        try checkPartitionKeyNotEmpty(key, table: table)
         return key
+    }
+
+    /// Cassandra refuses a write whose (single-column) partition key is an empty value: text `''` or an empty blob.
+    static func checkPartitionKeyNotEmpty(_ key: [CQLValue], table: CQLTableDefinition) throws(CQLEngineError) {
+        guard table.partitionKey.count == 1, let first = key.first else { return }
+        switch first {
+        case .text(let text) where text.isEmpty: throw CQLEngineError.invalid("Key may not be empty")
+        case .blob(let bytes) where bytes.isEmpty: throw CQLEngineError.invalid("Key may not be empty")
+        default: return
+        }
     }
 
     /// Cassandra's first complaints about a write's WHERE clause: a missing partition key part, then a non-key column.
@@ -417,6 +428,7 @@ struct CQLWrite: Sendable {
             }
             keys = keys.flatMap { prefix in list[0].values.map { prefix + [$0] } }
         }
+        for key in keys { try checkPartitionKeyNotEmpty(key, table: table) }
         return keys
     }
 

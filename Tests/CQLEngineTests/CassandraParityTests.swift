@@ -36,3 +36,28 @@ struct ConcurrentDDLTests {
         await harness.close()
     }
 }
+
+/// Cassandra refuses an empty single-column partition key on every write ("Key may not be empty").
+@Suite("Empty partition keys")
+struct EmptyPartitionKeyTests {
+    @Test func writesWithAnEmptyPartitionKeyAreRefused() async throws {
+        let harness = try EngineHarness()
+        try await harness.run(
+            "CREATE KEYSPACE ek WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}"
+        )
+        try await harness.run("CREATE TABLE ek.t (k text PRIMARY KEY, v bigint)")
+        try await harness.run("CREATE TABLE ek.c (a text, b text, v bigint, PRIMARY KEY ((a, b)))")
+        for statement in [
+            "INSERT INTO ek.t (k, v) VALUES ('', 1)",
+            "UPDATE ek.t SET v = 1 WHERE k = ''",
+            "DELETE FROM ek.t WHERE k = ''",
+        ] {
+            let error = await harness.error(statement)
+            #expect(error?.message == "Key may not be empty", "\(statement): \(String(describing: error))")
+        }
+        // A composite partition key may have an empty component.
+        try await harness.run("INSERT INTO ek.c (a, b, v) VALUES ('', 'x', 1)")
+        #expect(try await harness.rows("SELECT v FROM ek.c WHERE a = '' AND b = 'x'") == [[.bigint(1)]])
+        await harness.close()
+    }
+}
