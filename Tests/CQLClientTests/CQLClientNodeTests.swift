@@ -209,7 +209,8 @@ struct CQLClientNodeTests {
         #expect(queryError?.code == .authentication)
         try await wrong.close()
 
-        let anonymous = try node.client(credentials: nil)
+        // `.some(nil)`: no credentials at all (a bare `nil` would mean the node's default credentials).
+        let anonymous = try node.client(credentials: .some(nil))
         let missing = await #expect(throws: CQLClientError.self) { try await anonymous.connect() }
         #expect(missing?.code == .authentication, "\(String(describing: missing))")
         try await anonymous.close()
