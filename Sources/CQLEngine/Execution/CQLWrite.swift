@@ -388,6 +388,9 @@ struct CQLWrite: Sendable {
         for restriction in restrictions where !restriction.column.isPrimaryKey {
             throw CQLEngineError.invalid("Non PRIMARY KEY columns found in where clause: \(restriction.column.name) ")
         }
+        for restriction in restrictions where restriction.column.kind == .partitionKey && restriction.isEqualityOrIn {
+            for value in restriction.values { try checkPartitionKeyNotEmpty([value], table: table) }
+        }
     }
 
     /// Every primary key the WHERE clause names (= or IN on every key column; the cartesian product of the INs).
@@ -428,7 +431,6 @@ struct CQLWrite: Sendable {
             }
             keys = keys.flatMap { prefix in list[0].values.map { prefix + [$0] } }
         }
-        for key in keys { try checkPartitionKeyNotEmpty(key, table: table) }
         return keys
     }
 
