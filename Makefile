@@ -50,11 +50,14 @@ run: release
 	./.build/release/userstream run $(ARGS)
 
 ## Build and run the whole test suite (unit, contract, pipeline, CLI and crash tests).
-# Three phases, so that no suite's load starves another's timing checks on a 2-core machine (Swift's cooperative
+# Five phases, so that no suite's load starves another's timing checks on a 2-core machine (Swift's cooperative
 # pool has one thread per core: CPU-bound tests delay every other test's timers):
-# 1. the unit suites; 2. the suites that check timing (poll timeouts, deadlines, retries), alone; 3. the suites that
-# run real clients, clusters and several processes; 4. the headless-Chromium tests, alone.
-TIMING_SUITES := EmbeddedLogTests|PipelineTests|RandomUserTests
+# 1. the unit suites; 2. the suites that check timing (poll timeouts, deadlines, retries, TTLs), alone; 3. the
+# CPU-bound crash loops, alone; 4. the suites that run real clients, clusters and several processes; 5. the
+# headless-Chromium tests, alone.
+TIMING_SUITES := EmbeddedLogTests|PipelineTests|RandomUserTests|ReadinessSchedulerTests|CQLWriteTimestampTests
+# CPU-bound suites (in-memory crash-at-every-write loops), alone: on 2 cores they would starve the others' timers.
+CPU_SUITES := BatchCommitterTests
 BROWSER_SUITES := DashboardBrowserTests|DashboardCLIBrowserTests|DashboardLiveBrowserTests
 HEAVY_SUITES := CQLInteropTests|CassandraSnapshotTests|TrinoInteropTests|HTTPCLITests|CassandraStoreContractTests|KafkaInteropTests|KafkaCLITests|KafkaLogContractTests|KafkaLogMockClusterContractTests|KafkaLogGroupTests|KafkaLogUnreachableTests|CLITests
 TEST_ENV = USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" USERSTREAM_PYTHON="$(abspath $(VENV))/bin/python"
@@ -63,8 +66,9 @@ HEAVY_SUITES := $(HEAVY_SUITES)|DeployTests
 
 test: test-deps
 	$(SWIFT) build --build-tests
-	$(TEST_ENV) $(SWIFT) test --skip-build --skip '$(TIMING_SUITES)|$(HEAVY_SUITES)|$(BROWSER_SUITES)' $(TEST_ARGS)
+	$(TEST_ENV) $(SWIFT) test --skip-build --skip '$(TIMING_SUITES)|$(CPU_SUITES)|$(HEAVY_SUITES)|$(BROWSER_SUITES)' $(TEST_ARGS)
 	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(TIMING_SUITES)' $(TEST_ARGS)
+	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(CPU_SUITES)' $(TEST_ARGS)
 	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(HEAVY_SUITES)' --skip '$(BROWSER_SUITES)' $(TEST_ARGS)
 	$(TEST_ENV) $(SWIFT) test --skip-build --no-parallel --filter '$(BROWSER_SUITES)' $(TEST_ARGS)
 

@@ -164,17 +164,27 @@ struct BatchCommitter: Sendable {
         let entry = JournalEntry(batchID: batchID, attempt: attempt, state: .pending, plan: plan)
         try await backend.writeJournal(entry)
         try await backend.writeOpenBatch(OpenBatch(batch: batch, attempt: attempt, plan: plan, existing: existing))
-        return try await apply(batch, entry: entry)
+        return try await apply(batch, entry: entry, existing: existing)
     }
 
-    /// Steps 4 to 7 of an attempt whose journal and open entries are written.
-    private func apply(_ batch: StoreBatch, entry: JournalEntry) async throws -> StoreCommitResult {
+    /// Steps 4 to 7 of an attempt whose journal and open entries are written. `existing`: the stored keys of the
+    /// batch's ids, when just read for a new plan; a resumed attempt reads them again (its rows may be written).
+    private func apply(
+        _ batch: StoreBatch,
+        entry: JournalEntry,
+        existing: [String: StoredUserKey]? = nil
+    ) async throws -> StoreCommitResult {
         let plan = entry.plan
         try await backend.writeCountContributions(plan.countDeltas, batchID: entry.batchID, attempt: entry.attempt)
         try await backend.writeRunContributions(plan.runDeltas, batchID: entry.batchID, attempt: entry.attempt)
-        let existing = try await backend.storedKeys(ids: CommitPlan.ids(batch))
+        let keys: [String: StoredUserKey]
+        if let existing {
+            keys = existing
+        } else {
+            keys = try await backend.storedKeys(ids: CommitPlan.ids(batch))
+        }
         try await backend.upsertUsers(
-            CommitPlan.rows(batch: batch, existing: existing, nowMilliseconds: plan.nowMilliseconds),
+            CommitPlan.rows(batch: batch, existing: keys, nowMilliseconds: plan.nowMilliseconds),
             timestamp: OpenBatch.rowTimestamp(nowMilliseconds: plan.nowMilliseconds)
         )
         try await refresh(plan)

@@ -6,7 +6,7 @@ import Testing
 @testable import CQLEngine
 
 @Suite("CQL engine: write timestamps and TTL")
-struct TimestampTests {
+struct CQLWriteTimestampTests {
     func harness() async throws -> EngineHarness {
         let h = try EngineHarness()
         try await h.run("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}")
