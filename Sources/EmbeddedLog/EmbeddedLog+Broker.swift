@@ -1,4 +1,3 @@
-import KafkaCompression
 import KafkaWire
 import NIOCore
 import UserStreamCore
@@ -108,17 +107,7 @@ extension EmbeddedLog {
             }
         }
         guard let batch = found else { return nil }
-        let records: [KafkaRecord]
-        do throws(KafkaCompressionError) {
-            records = try batch.decompressedRecords(maxOutputBytes: configuration.maxDecompressedBatchBytes)
-        } catch {
-            throw EmbeddedLogError(
-                compressing: error,
-                otherwise: .invalidBatch,
-                "cannot decode a stored batch: \(error.message)",
-                topicPartition: topicPartition.description
-            )
-        }
+        let records = try decompressedRecords(of: batch, in: topicPartition, context: "cannot decode a stored batch")
         for record in records where batch.timestamp(of: record) >= timestamp {
             return (batch.offset(of: record), batch.timestamp(of: record))
         }

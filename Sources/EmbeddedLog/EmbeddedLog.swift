@@ -378,6 +378,25 @@ public final class EmbeddedLog: Log {
     // MARK: - Raw batches (for the Kafka broker)
 
     /// Checks that records carry offset deltas 0, 1, 2, … (as Kafka's log validator does).
+    /// The records of a compressed batch, decompressed to at most `maxDecompressedBatchBytes`; a failure is an
+    /// `EmbeddedLogError` whose message starts with `context`.
+    func decompressedRecords(
+        of batch: KafkaRecordBatch,
+        in topicPartition: TopicPartition,
+        context: String
+    ) throws(EmbeddedLogError) -> [KafkaRecord] {
+        do throws(KafkaCompressionError) {
+            return try batch.decompressedRecords(maxOutputBytes: configuration.maxDecompressedBatchBytes)
+        } catch {
+            throw EmbeddedLogError(
+                compressing: error,
+                otherwise: .invalidBatch,
+                "\(context): \(error.message)",
+                topicPartition: topicPartition.description
+            )
+        }
+    }
+
     private static func checkOffsetDeltas(_ records: [KafkaRecord]) throws(KafkaWireError) {
         for (index, record) in records.enumerated() where record.offsetDelta != index {
             throw KafkaWireError(.invalidRecord, "record \(index) has offsetDelta \(record.offsetDelta)")
@@ -434,17 +453,7 @@ public final class EmbeddedLog: Log {
             if batch.attributes.compression != .none {
                 // Compressed: decompressed (at most maxDecompressedBatchBytes) and checked like an uncompressed one.
                 let message = "rejected record batch at byte \(start - bytes.readerIndex)"
-                let records: [KafkaRecord]
-                do throws(KafkaCompressionError) {
-                    records = try batch.decompressedRecords(maxOutputBytes: configuration.maxDecompressedBatchBytes)
-                } catch {
-                    throw EmbeddedLogError(
-                        compressing: error,
-                        otherwise: .invalidBatch,
-                        "\(message): \(error.message)",
-                        topicPartition: topicPartition.description
-                    )
-                }
+                let records = try decompressedRecords(of: batch, in: topicPartition, context: message)
                 do throws(KafkaWireError) {
                     try Self.checkOffsetDeltas(records)
                 } catch {
