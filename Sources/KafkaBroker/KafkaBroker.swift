@@ -87,11 +87,11 @@ public final class KafkaBroker: Service, Sendable {
                         await coordinator.tick()
                         try? await Task.sleep(for: .milliseconds(100))
                     }
-                    // Joins and syncs waiting for other members (or for dead members' sessions) are answered, so
-                    // that their connections end and the listener's shutdown does not wait for them.
-                    await coordinator.shutdown()
                 }
-                await self.listener.serve { connection in
+                // Once no connection can be accepted any more, joins and syncs waiting for other members (or for
+                // dead members' sessions) are answered, so that their connections end and the listener's shutdown
+                // does not wait for them.
+                await self.listener.serve(stoppedAccepting: { await coordinator.shutdown() }) { connection in
                     await KafkaConnection(channel: connection, handler: handler, logger: logger).run()
                 }
                 group.cancelAll()

@@ -107,7 +107,14 @@ public final class TCPListener<Decoder: ByteToMessageDecoder>: Sendable where De
     /// Accepts connections until cancelled (the caller ends it on graceful shutdown), each served by `handle` in a
     /// task of its own; then closes the listener and cancels every connection's task. Returns at once when the
     /// listener is not bound or is served already.
-    public func serve(_ handle: @escaping @Sendable (Connection) async -> Void) async {
+    ///
+    /// - Parameter stoppedAccepting: called once the listening socket is closed, before waiting for the open
+    ///   connections to end (a server answers requests still waiting there, so that their connections end, without a
+    ///   client's reconnection being accepted during the shutdown).
+    public func serve(
+        stoppedAccepting: @escaping @Sendable () async -> Void = {},
+        _ handle: @escaping @Sendable (Connection) async -> Void
+    ) async {
         let server = state.withLock { state -> NIOAsyncChannel<Connection, Never>? in
             guard case .bound(let server, _) = state else { return nil }
             state = .taken
@@ -125,7 +132,8 @@ public final class TCPListener<Decoder: ByteToMessageDecoder>: Sendable where De
                         guard open <= maxConnections else {
                             self.openConnections.wrappingSubtract(1, ordering: .relaxed)
                             logger.warning("\(name).connection_refused", metadata: ["\(name).connections": "\(open)"])
-                            try? await connection.channel.close()
+                            // executeThenClose finishes the connection's writer (NIO traps on one left unfinished).
+                            try? await connection.executeThenClose { _, _ in }
                             continue
                         }
                         group.addTask {
@@ -138,6 +146,7 @@ public final class TCPListener<Decoder: ByteToMessageDecoder>: Sendable where De
             } catch {
                 logger.error("\(name).listener_failed", metadata: ["error": "\(error)"])
             }
+            await stoppedAccepting()
             group.cancelAll()
         }
     }
