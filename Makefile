@@ -64,7 +64,16 @@ TEST_ENV = USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" USERST
 # The deployment checks (docker-compose, ldd, dpkg, two brokers and Python) run with the other multi-process suites.
 HEAVY_SUITES := $(HEAVY_SUITES)|DeployTests
 
-test: test-deps
+## The house format (.swift-format): `swift format lint --strict` must find nothing; `make format` fixes most of it.
+FORMAT_PATHS := Sources Tests Package.swift
+.PHONY: lint format
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel $(FORMAT_PATHS)
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel $(FORMAT_PATHS)
+
+test: test-deps lint
 	$(SWIFT) build --build-tests
 	$(TEST_ENV) $(SWIFT) test --skip-build --skip '$(TIMING_SUITES)|$(CPU_SUITES)|$(HEAVY_SUITES)|$(BROWSER_SUITES)' $(TEST_ARGS)
 	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(TIMING_SUITES)' $(TEST_ARGS)

@@ -85,7 +85,7 @@ let package = Package(
             name: "CQLEngine",
             dependencies: [
                 "CQLWire",
-                "Store",
+                "SQLiteStore",
                 "UserStreamCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,7 +121,7 @@ let package = Package(
                 "CassandraStore",
                 "CQLClient",
                 "CQLWire",
-                "Store",
+                "SQLiteStore",
                 "UserStreamCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -177,7 +177,7 @@ let package = Package(
         ),
         // The embedded store: SQLite through GRDB.
         .target(
-            name: "Store",
+            name: "SQLiteStore",
             dependencies: [
                 "UserStreamCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -186,10 +186,10 @@ let package = Package(
         ),
         // Trino's client protocol without HTTP: the JSON documents, the query lifecycle, Trino → SQLite translation.
         .target(
-            name: "TrinoProtocol",
+            name: "TrinoFrontEnd",
             dependencies: [
                 "UserStreamCore",
-                "Store",
+                "SQLiteStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["README.md"]
@@ -208,7 +208,7 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "Store",
+                "SQLiteStore",
                 "Pipeline",
                 "UserStreamCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -220,8 +220,8 @@ let package = Package(
         .target(
             name: "HTTPServer",
             dependencies: [
-                "TrinoProtocol",
-                "Store",
+                "TrinoFrontEnd",
+                "SQLiteStore",
                 "Pipeline",
                 "UserStreamCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -244,7 +244,7 @@ let package = Package(
                 "CQLEngine",
                 "CQLServer",
                 "RandomUser",
-                "Store",
+                "SQLiteStore",
                 "CassandraStore",
                 "CQLClient",
                 "CQLWire",
@@ -268,7 +268,7 @@ let package = Package(
                 "RandomUser",
                 "EmbeddedLog",
                 "KafkaBroker",
-                "Store",
+                "SQLiteStore",
                 "CQLEngine",
                 "CQLServer",
                 .product(name: "Logging", package: "swift-log"),
@@ -306,7 +306,7 @@ let package = Package(
         .testTarget(
             name: "CQLServerTests",
             dependencies: [
-                "CQLServer", "CQLEngine", "CQLWire", "Store", "UserStreamCore", "UserStreamTestSupport",
+                "CQLServer", "CQLEngine", "CQLWire", "SQLiteStore", "UserStreamCore", "UserStreamTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -317,7 +317,7 @@ let package = Package(
         .testTarget(
             name: "CQLEngineTests",
             dependencies: [
-                "CQLEngine", "CQLWire", "Store", "UserStreamCore",
+                "CQLEngine", "CQLWire", "SQLiteStore", "UserStreamCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -334,7 +334,8 @@ let package = Package(
         .testTarget(
             name: "CassandraStoreTests",
             dependencies: [
-                "CassandraStore", "CassandraSnapshot", "Store", "CQLClient", "UserStreamCore", "UserStreamTestSupport",
+                "CassandraStore", "CassandraSnapshot", "SQLiteStore", "CQLClient", "UserStreamCore",
+                "UserStreamTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -345,7 +346,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                        ],
+            ],
             // The Python interop scripts, run by the tests with the virtualenv's interpreter.
             exclude: ["Interop"]
         ),
@@ -364,31 +365,32 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "StoreTests",
+            name: "SQLiteStoreTests",
             dependencies: [
-                "Store", "UserStreamCore", "UserStreamTestSupport",
+                "SQLiteStore", "UserStreamCore", "UserStreamTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
-            name: "TrinoProtocolTests",
+            name: "TrinoFrontEndTests",
             dependencies: [
-                "TrinoProtocol", "Store", "UserStreamCore",
+                "TrinoFrontEnd", "SQLiteStore", "UserStreamCore",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "PipelineTests",
             dependencies: [
-                "Pipeline", "EmbeddedLog", "Store", "RandomUser", "UserStreamCore", "UserStreamTestSupport",
+                "Pipeline", "EmbeddedLog", "SQLiteStore", "RandomUser", "UserStreamCore", "UserStreamTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "DashboardTests",
             dependencies: [
-                "Dashboard", "Store", "Pipeline", "EmbeddedLog", "RandomUser", "UserStreamCore", "UserStreamTestSupport",
+                "Dashboard", "SQLiteStore", "Pipeline", "EmbeddedLog", "RandomUser", "UserStreamCore",
+                "UserStreamTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -397,7 +399,7 @@ let package = Package(
         .testTarget(
             name: "HTTPServerTests",
             dependencies: [
-                "HTTPServer", "TrinoProtocol", "Store", "Pipeline", "EmbeddedLog", "UserStreamCore",
+                "HTTPServer", "TrinoFrontEnd", "SQLiteStore", "Pipeline", "EmbeddedLog", "UserStreamCore",
                 "UserStreamTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -271,7 +271,11 @@ public final class CQLClient: Sendable {
         }
     }
 
-    static func resultSet(_ response: CQLResponse, _ connection: CQLConnection, _ request: String) throws
+    static func resultSet(
+        _ response: CQLResponse,
+        _ connection: CQLConnection,
+        _ request: String
+    ) throws
         -> CQLResultSet
     {
         switch response {
@@ -302,7 +306,9 @@ public final class CQLClient: Sendable {
                 avoiding.insert(connection.endpoint)
                 logger.debug(
                     "cql.request.retry",
-                    metadata: ["cql.endpoint": "\(connection.endpoint)", "cql.error": "\(error)", "cql.retry": "\(retries)"]
+                    metadata: [
+                        "cql.endpoint": "\(connection.endpoint)", "cql.error": "\(error)", "cql.retry": "\(retries)",
+                    ]
                 )
             }
         }

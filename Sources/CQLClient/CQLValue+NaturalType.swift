@@ -37,7 +37,11 @@ extension CQLValue {
             do {
                 bound.append(try CQLBoundValue(encoding: value, as: value.naturalType))
             } catch {
-                throw CQLClientError(.invalidArgument, "cannot encode a value: \(error.message)", mayHaveBeenSent: false)
+                throw CQLClientError(
+                    .invalidArgument,
+                    "cannot encode a value: \(error.message)",
+                    mayHaveBeenSent: false
+                )
             }
         }
         return bound

@@ -1,7 +1,7 @@
 import CQLWire
 import GRDB
 import Logging
-import Store
+import SQLiteStore
 import Synchronization
 
 /// The CQL engine over the embedded store: parses CQL, runs it on SQLite, answers the system tables drivers and

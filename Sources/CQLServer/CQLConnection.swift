@@ -43,7 +43,10 @@ struct CQLConnection {
                             try await outbound.write(
                                 Self.frame(stream: stream, CQLError.unsupportedProtocolVersion(frame.header.version))
                             )
-                            logger.debug("cql.unsupported_version", metadata: ["cql.version": "\(frame.header.version)"])
+                            logger.debug(
+                                "cql.unsupported_version",
+                                metadata: ["cql.version": "\(frame.header.version)"]
+                            )
                             continue
                         }
                         let request: CQLRequest
@@ -92,7 +95,12 @@ struct CQLConnection {
                             }
                             running += 1
                             group.addTask {
-                                let response = await Self.execute(request, engine: engine, session: session, logger: logger)
+                                let response = await Self.execute(
+                                    request,
+                                    engine: engine,
+                                    session: session,
+                                    logger: logger
+                                )
                                 try await outbound.write(Self.frame(stream: stream, response))
                             }
                         }

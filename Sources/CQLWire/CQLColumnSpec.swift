@@ -38,7 +38,13 @@ public struct CQLSchemaChange: Hashable, Sendable {
     /// Argument types, for functions and aggregates.
     public var argumentTypes: [String]
 
-    public init(changeType: ChangeType, target: Target, keyspace: String, name: String? = nil, argumentTypes: [String] = []) {
+    public init(
+        changeType: ChangeType,
+        target: Target,
+        keyspace: String,
+        name: String? = nil,
+        argumentTypes: [String] = []
+    ) {
         self.changeType = changeType
         self.target = target
         self.keyspace = keyspace

@@ -90,14 +90,21 @@ extension ByteBuffer {
     @discardableResult
     public mutating func writeCQLFrameHeader(_ header: CQLFrameHeader) -> Int {
         writeCQLFrameHeader(
-            versionByte: header.versionByte, flags: header.flags, stream: header.stream, opcode: header.opcode,
+            versionByte: header.versionByte,
+            flags: header.flags,
+            stream: header.stream,
+            opcode: header.opcode,
             length: header.length
         )
     }
 
     @discardableResult
     mutating func writeCQLFrameHeader(
-        versionByte: UInt8, flags: CQLFrameFlags, stream: Int16, opcode: CQLOpcode, length: Int32
+        versionByte: UInt8,
+        flags: CQLFrameFlags,
+        stream: Int16,
+        opcode: CQLOpcode,
+        length: Int32
     ) -> Int {
         var written = writeInteger(versionByte) + writeInteger(flags.rawValue)
         if CQLFrameHeader.size(version: versionByte) == 8 {
@@ -122,7 +129,13 @@ extension ByteBuffer {
         body: (inout ByteBuffer) throws(E) -> Void
     ) throws(E) -> Int {
         let start = self.writerIndex
-        let headerSize = writeCQLFrameHeader(versionByte: version, flags: flags, stream: stream, opcode: opcode, length: 0)
+        let headerSize = writeCQLFrameHeader(
+            versionByte: version,
+            flags: flags,
+            stream: stream,
+            opcode: opcode,
+            length: 0
+        )
         do {
             try body(&self)
         } catch {

@@ -83,7 +83,10 @@ extension CQLValue {
             guard buffer.readableBytes > 0 else {
                 throw CQLWireError(.malformed, "decimal value has no unscaled varint", bytes: buffer)
             }
-            value = .decimal(scale: scale, unscaled: Array(buffer.readSlice(length: buffer.readableBytes)!.readableBytesView))
+            value = .decimal(
+                scale: scale,
+                unscaled: Array(buffer.readSlice(length: buffer.readableBytes)!.readableBytesView)
+            )
         case .list(let element), .set(let element):
             let elementCount = Int(try buffer.readCQLInt())
             try buffer.checkCQLCount(elementCount, minimumSize: 4, "collection element")

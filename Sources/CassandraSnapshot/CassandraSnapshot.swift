@@ -4,8 +4,8 @@ import CassandraStore
 import Foundation
 import GRDB
 import Logging
+import SQLiteStore
 import ServiceLifecycle
-import Store
 import Synchronization
 import UserStreamCore
 
@@ -167,8 +167,9 @@ public final class CassandraSnapshot: Service, Sendable {
             ($0.pipelineTables, $0.usersCopiedAt, $0.users)
         }
         let recopyUsers =
-            lastFingerprint != pipelineTables || lastUsersCopy.map { started - $0 >= configuration.usersRecopyInterval }
-            ?? true
+            lastFingerprint != pipelineTables
+            || lastUsersCopy.map { started - $0 >= configuration.usersRecopyInterval }
+                ?? true
         var tables = SnapshotTable.small
         if recopyUsers {
             rows[SnapshotTable.users.name] = try await stage(SnapshotTable.users, keyspace: keyspace) { _ in }

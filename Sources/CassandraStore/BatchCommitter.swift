@@ -285,7 +285,8 @@ struct BatchCommitter: Sendable {
     private func finishOffsets(of open: OpenBatch, nextOffsets: [Int32: Int64]?, at now: Int64) async throws {
         let committed = try await backend.committedOffsets(group: open.group, topic: open.topic)
         var offsets: [Int32: Int64] = [:]
-        for (partition, next) in nextOffsets ?? open.ranges.mapValues(\.next) where next > (committed[partition] ?? -1) {
+        for (partition, next) in nextOffsets ?? open.ranges.mapValues(\.next) where next > (committed[partition] ?? -1)
+        {
             offsets[partition] = next
         }
         if !offsets.isEmpty {

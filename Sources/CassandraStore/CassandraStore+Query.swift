@@ -77,7 +77,9 @@ extension CassandraStore {
     }
 
     private static func literal(_ value: CQLValue) -> String {
-        if case .text(let text) = value { return "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'" }
+        if case .text(let text) = value {
+            return "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+        }
         return render(value) ?? "null"
     }
 }

@@ -14,7 +14,8 @@ extension CassandraStore {
                 .text(run.runID), .text(run.job), .text(run.trigger), .text(run.source),
                 .text(Self.timestamp(run.startedAt)), optional(run.endedAt.map(Self.timestamp)),
                 .text(run.state.rawValue), .bigint(Int64(run.requests)), .bigint(Int64(run.usersFetched)),
-                .bigint(Int64(run.produced)), .bigint(Int64(run.deadLettered)), .text(try Self.encodeErrors(run.errors)),
+                .bigint(Int64(run.produced)), .bigint(Int64(run.deadLettered)),
+                .text(try Self.encodeErrors(run.errors)),
                 optional(run.message),
             ]
         )

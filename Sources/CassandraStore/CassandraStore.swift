@@ -91,7 +91,8 @@ public final class CassandraStore: UserStore, CommitBackend {
                 metadata: [
                     "store.engine": "cassandra",
                     "store.keyspace": "\(keyspace)",
-                    "cql.contact_points": "\(configuration.client.contactPoints.map(\.description).joined(separator: ","))",
+                    "cql.contact_points":
+                        "\(configuration.client.contactPoints.map(\.description).joined(separator: ","))",
                 ]
             )
             return CassandraStore(configuration: configuration, client: client, statements: statements, logger: logger)
@@ -108,7 +109,9 @@ public final class CassandraStore: UserStore, CommitBackend {
             try await client.prepare(cql, idempotent: true)
         }
         return Statements(
-            selectKey: try await prepare("SELECT id, gender, nat, age, ingested_at FROM \(ks).created_users WHERE id = ?"),
+            selectKey: try await prepare(
+                "SELECT id, gender, nat, age, ingested_at FROM \(ks).created_users WHERE id = ?"
+            ),
             upsertUser: try await prepare(
                 "INSERT INTO \(ks).created_users (\(columns)) VALUES (\(markers)) USING TIMESTAMP ?"
             ),
@@ -595,7 +598,8 @@ struct CQLCells {
         case .smallint(let value): return Int64(value)
         case .tinyint(let value): return Int64(value)
         case .varint(let bytes): return CQLValue.varint(bytes).varintInt64
-        case let other: throw CassandraStoreError(.corruptValue, "\(table): column \(index) is \(other), not an integer")
+        case let other:
+            throw CassandraStoreError(.corruptValue, "\(table): column \(index) is \(other), not an integer")
         }
     }
 

@@ -1,6 +1,6 @@
-import Foundation
 import CQLClient
 import CQLWire
+import Foundation
 
 /// How `CassandraStore` connects, where it keeps its tables and how it writes.
 public struct CassandraStoreConfiguration: Sendable {

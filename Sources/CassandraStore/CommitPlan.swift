@@ -49,7 +49,8 @@ struct CommitPlan: Sendable, Hashable {
             runDeltas: [:]
         )
         func bump(_ minute: Int64, _ dimension: AggregateDimension, _ value: String, _ delta: Int64) {
-            plan.countDeltas[CountCell(minute: minute, dimension: dimension.rawValue, value: value), default: 0] += delta
+            plan.countDeltas[CountCell(minute: minute, dimension: dimension.rawValue, value: value), default: 0] +=
+                delta
         }
         for user in batch.users {
             let record = user.record
@@ -59,7 +60,12 @@ struct CommitPlan: Sendable, Hashable {
                 plan.runDeltas[run, default: RunProcessingStats()].duplicates += 1
                 let minute = AggregateBuckets.minute(ingestedAt: previous.ingestedAt, nowMilliseconds: nowMilliseconds)
                 for dimension in [AggregateDimension.gender, .nat, .ageBucket] {
-                    let old = AggregateBuckets.value(dimension, gender: previous.gender, nat: previous.nat, age: previous.age)
+                    let old = AggregateBuckets.value(
+                        dimension,
+                        gender: previous.gender,
+                        nat: previous.nat,
+                        age: previous.age
+                    )
                     let new = AggregateBuckets.value(dimension, gender: record.gender, nat: record.nat, age: record.age)
                     if old != new {
                         bump(minute, dimension, old, -1)

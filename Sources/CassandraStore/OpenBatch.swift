@@ -108,7 +108,8 @@ struct OpenBatch: Sendable, Hashable {
         priorKeys.keys.sorted().map { id in
             let key = priorKeys[id]!
             return [
-                JournalText.escape(id), JournalText.escape(key.gender), key.nat.map { "=" + JournalText.escape($0) } ?? "",
+                JournalText.escape(id), JournalText.escape(key.gender),
+                key.nat.map { "=" + JournalText.escape($0) } ?? "",
                 key.age.map { "=\($0)" } ?? "", JournalText.escape(key.ingestedAt),
             ].joined(separator: "\t")
         }.joined(separator: "\n")
@@ -137,7 +138,10 @@ struct OpenBatch: Sendable, Hashable {
 extension CommitPlan {
     /// What undoing a batch's row writes needs: the ids it stores for the first time, and the stored keys of the
     /// ids whose aggregate values (gender, nat, age) its latest records change.
-    static func undo(batch: StoreBatch, existing: [String: StoredUserKey]) -> (
+    static func undo(
+        batch: StoreBatch,
+        existing: [String: StoredUserKey]
+    ) -> (
         newIDs: [String], priorKeys: [String: StoredUserKey]
     ) {
         var latest: [String: UserRecord] = [:]

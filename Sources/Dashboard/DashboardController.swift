@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import Logging
 import Pipeline
+import SQLiteStore
 import ServiceLifecycle
-import Store
 import UserStreamCore
 
 /// The dashboard: the pages (`/`, `/sql`), live pipeline health as server-sent events (`/api/events`), the JSON API
@@ -99,7 +99,11 @@ public struct DashboardController: Sendable {
 
         api.post("query") { request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
-            guard let query = try? JSONDecoder().decode(DashboardModels.QueryRequest.self, from: Data(body.readableBytesView))
+            guard
+                let query = try? JSONDecoder().decode(
+                    DashboardModels.QueryRequest.self,
+                    from: Data(body.readableBytesView)
+                )
             else {
                 return Self.error(.badRequest, "bad_request", "expected a JSON body {\"sql\": \"SELECT …\"}")
             }
@@ -156,8 +160,10 @@ public struct DashboardController: Sendable {
         }
         apply(scheduler)
         let status: HTTPResponse.Status = action == "trigger" ? .accepted : .ok
-        return Self.json(DashboardModels.ControlResponse(ok: true, action: action, scheduler: data.schedulerState),
-            status: status)
+        return Self.json(
+            DashboardModels.ControlResponse(ok: true, action: action, scheduler: data.schedulerState),
+            status: status
+        )
     }
 
     func answer<T: Encodable>(_ body: () async throws -> T) async throws -> Response {

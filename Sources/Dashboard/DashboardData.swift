@@ -1,6 +1,6 @@
 import Foundation
 import Pipeline
-import Store
+import SQLiteStore
 import UserStreamCore
 
 /// Reads everything the dashboard shows from the store (read-only statements through `SQLiteStore.query`), the
@@ -108,14 +108,21 @@ struct DashboardData: Sendable {
         if let deadLetters {
             let letters = deadLetters.snapshot().latest.map { letter in
                 DashboardModels.DeadLetter(
-                    partition: letter.partition, offset: letter.offset,
-                    time: Timestamp.iso8601(milliseconds: letter.timestamp), key: letter.key, reason: letter.reason,
-                    stage: letter.stage, origin: letter.origin, runID: letter.runID
+                    partition: letter.partition,
+                    offset: letter.offset,
+                    time: Timestamp.iso8601(milliseconds: letter.timestamp),
+                    key: letter.key,
+                    reason: letter.reason,
+                    stage: letter.stage,
+                    origin: letter.origin,
+                    runID: letter.runID
                 )
             }
             let reasons = letters.prefix(5).map { letter in
-                let place = [letter.stage, letter.origin ?? "\(Topics.usersCreatedDLQ)-\(letter.partition)@\(letter.offset)"]
-                    .compactMap { $0 }.joined(separator: ", ")
+                let place = [
+                    letter.stage, letter.origin ?? "\(Topics.usersCreatedDLQ)-\(letter.partition)@\(letter.offset)",
+                ]
+                .compactMap { $0 }.joined(separator: ", ")
                 return "\(letter.reason) (\(place))"
             }
             return (reasons, letters, Topics.usersCreatedDLQ)
@@ -148,8 +155,12 @@ struct DashboardData: Sendable {
         guard let logOffsets else {
             let partitions = order.map { key in
                 DashboardModels.PartitionLag(
-                    group: committed[key]?.group, topic: key.topic, partition: key.partition,
-                    committed: committed[key]?.offset, end: nil, lag: nil
+                    group: committed[key]?.group,
+                    topic: key.topic,
+                    partition: key.partition,
+                    committed: committed[key]?.offset,
+                    end: nil,
+                    lag: nil
                 )
             }
             return .init(known: false, partitions: partitions, total: nil)
@@ -164,8 +175,12 @@ struct DashboardData: Sendable {
             if let range { lag = max(0, range.end - (next ?? range.earliest)) }
             total += lag ?? 0
             return .init(
-                group: committed[key]?.group, topic: key.topic, partition: key.partition,
-                committed: next, end: range?.end, lag: lag
+                group: committed[key]?.group,
+                topic: key.topic,
+                partition: key.partition,
+                committed: next,
+                end: range?.end,
+                lag: lag
             )
         }
         return .init(known: true, partitions: partitions, total: total)
@@ -179,9 +194,18 @@ struct DashboardData: Sendable {
             """
         return try await rows(sql, limit: limit).map { row in
             .init(
-                id: row[0] ?? "", firstName: row[1] ?? "", lastName: row[2] ?? "", gender: row[3] ?? "",
-                email: row[4] ?? "", picture: row[5] ?? "", nat: row[6], country: row[7], city: row[8],
-                age: row[9].flatMap { Int($0) }, registeredDate: row[10] ?? "", ingestedAt: row[11] ?? ""
+                id: row[0] ?? "",
+                firstName: row[1] ?? "",
+                lastName: row[2] ?? "",
+                gender: row[3] ?? "",
+                email: row[4] ?? "",
+                picture: row[5] ?? "",
+                nat: row[6],
+                country: row[7],
+                city: row[8],
+                age: row[9].flatMap { Int($0) },
+                registeredDate: row[10] ?? "",
+                ingestedAt: row[11] ?? ""
             )
         }
     }

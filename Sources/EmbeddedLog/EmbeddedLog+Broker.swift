@@ -79,7 +79,10 @@ extension EmbeddedLog {
     /// The earliest record whose timestamp is at or after `timestamp` (milliseconds): its offset and its timestamp,
     /// as Kafka's ListOffsets answers them, or `nil` when every record is older. Compressed batches are decompressed
     /// (to at most `maxDecompressedBatchBytes`) to find the record.
-    public func offset(forTimestamp timestamp: Int64, in topicPartition: TopicPartition) throws -> (
+    public func offset(
+        forTimestamp timestamp: Int64,
+        in topicPartition: TopicPartition
+    ) throws -> (
         offset: Int64, timestamp: Int64
     )? {
         let partition = try existingPartition(topicPartition)

@@ -1,7 +1,7 @@
 import Pipeline
+import SQLiteStore
 import Synchronization
-import Store
-import TrinoProtocol
+import TrinoFrontEnd
 import UserStreamCore
 
 /// What the HTTP routes serve: the store, the scheduler when the pipeline runs in this process, and the Trino query

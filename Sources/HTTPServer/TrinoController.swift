@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import TrinoProtocol
+import TrinoFrontEnd
 
 /// Trino's client REST protocol on the store: `POST /v1/statement`, `GET`/`DELETE` of a `nextUri`, `GET /v1/info`.
 /// `nextUri`s are built from the request's `Host` header, so clients reaching the server under another name (a
@@ -88,7 +88,8 @@ struct TrinoController: Sendable {
     static func baseURL(of request: Request) -> String {
         let forwardedHost = HTTPField.Name("X-Forwarded-Host").flatMap { request.headers[$0] }
         let forwardedProto = HTTPField.Name("X-Forwarded-Proto").flatMap { request.headers[$0] }
-        let host = forwardedHost ?? request.head.authority
+        let host =
+            forwardedHost ?? request.head.authority
             ?? HTTPField.Name("Host").flatMap { request.headers[$0] } ?? "localhost:8080"
         let scheme = forwardedProto ?? "http"
         return "\(scheme)://\(host)"

@@ -147,7 +147,8 @@ actor GroupCoordinator {
                 memberId = existing.memberId
             } else {
                 nextMemberNumber += 1
-                memberId = "\(request.clientId.isEmpty ? "member" : request.clientId)-\(nextMemberNumber)-"
+                memberId =
+                    "\(request.clientId.isEmpty ? "member" : request.clientId)-\(nextMemberNumber)-"
                     + Self.randomSuffix()
             }
         } else if group.members[memberId] == nil {

@@ -63,7 +63,12 @@ extension KafkaRequestHandler {
     func initProducerId(_ request: InitProducerIdRequest) -> InitProducerIdResponse {
         if request.transactionalId != nil {
             logger.warning("kafka.transactions_unsupported")
-            return InitProducerIdResponse(throttleTimeMs: 0, errorCode: .invalidRequest, producerId: -1, producerEpoch: -1)
+            return InitProducerIdResponse(
+                throttleTimeMs: 0,
+                errorCode: .invalidRequest,
+                producerId: -1,
+                producerEpoch: -1
+            )
         }
         if request.producerId >= 0 {
             // An epoch bump for a producer this broker already knows.

@@ -85,7 +85,8 @@ extension KafkaRequestHandler {
 
     func leaveGroup(_ request: LeaveGroupRequest) async -> LeaveGroupResponse {
         let identities: [(String, String?)] =
-            request.members.isEmpty ? [(request.memberId, nil)] : request.members.map { ($0.memberId, $0.groupInstanceId) }
+            request.members.isEmpty
+            ? [(request.memberId, nil)] : request.members.map { ($0.memberId, $0.groupInstanceId) }
         let errors = await coordinator.leave(groupId: request.groupId, memberIds: identities.map(\.0))
         logger.debug("kafka.group_left", metadata: ["kafka.group": "\(request.groupId)"])
         return LeaveGroupResponse(

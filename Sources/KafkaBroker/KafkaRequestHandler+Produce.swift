@@ -25,8 +25,10 @@ extension KafkaRequestHandler {
         for (topicIndex, topic) in request.topicData.enumerated() {
             for (partitionIndex, partition) in topic.partitionData.enumerated() {
                 jobs.append(
-                    (topicIndex, partitionIndex, TopicPartition(topic: topic.name, partition: partition.index),
-                        partition.records)
+                    (
+                        topicIndex, partitionIndex, TopicPartition(topic: topic.name, partition: partition.index),
+                        partition.records
+                    )
                 )
             }
         }

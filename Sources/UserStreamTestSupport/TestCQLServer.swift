@@ -1,7 +1,7 @@
 import CQLEngine
 import CQLServer
 import Logging
-import Store
+import SQLiteStore
 
 /// Our CQL server on an ephemeral loopback port over a fresh embedded store in a temporary directory, running in a
 /// background task: what the CQL interop and `CassandraStore` contract tests talk to.

@@ -73,4 +73,3 @@ public final class TestKafkaBroker: @unchecked Sendable {
         directory.remove()
     }
 }
-

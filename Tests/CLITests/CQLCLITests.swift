@@ -42,7 +42,10 @@ import UserStreamTestSupport
         try await Self.waitForListener(store)
 
         let first = try await CLI.run(
-            ["process", "--cassandra", "127.0.0.1:\(port)", "--until-idle", "--process-batch", "700", "--data-dir", logData],
+            [
+                "process", "--cassandra", "127.0.0.1:\(port)", "--until-idle", "--process-batch", "700", "--data-dir",
+                logData,
+            ],
             timeout: .seconds(300)
         )
         #expect(first.status == 0, "\(first.stderr.suffix(3000))")

@@ -117,7 +117,12 @@ import UserStreamTestSupport
         #expect(
             try await CLI.scalar("SELECT count(DISTINCT id) FROM spark_streams.created_users", dataDir: data) == "5000"
         )
-        #expect(try await CLI.scalar("SELECT sum(count) FROM spark_streams.user_counts WHERE dimension = 'total'", dataDir: data) == "5000")
+        #expect(
+            try await CLI.scalar(
+                "SELECT sum(count) FROM spark_streams.user_counts WHERE dimension = 'total'",
+                dataDir: data
+            ) == "5000"
+        )
         a.signal(SIGTERM)
         let finished = try await a.wait(timeout: .seconds(60))
         #expect(finished.status == 0, "\(finished.stderr.suffix(2000))")
@@ -148,7 +153,9 @@ import UserStreamTestSupport
         #expect(try await run.wait(timeout: .seconds(30)).status == 0)
     }
 
-    @Test("SIGKILLed group members: the next ones get the partitions once the dead sessions expire; SIGTERM stops the broker while a join waits for them")
+    @Test(
+        "SIGKILLed group members: the next ones get the partitions once the dead sessions expire; SIGTERM stops the broker while a join waits for them"
+    )
     func deadMembersDoNotWedgeTheBroker() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -158,7 +165,10 @@ import UserStreamTestSupport
         defer { broker.signal(SIGKILL) }
         try await Self.waitForListener(broker, port: port)
         let produced = try await ChildProcess.run(
-            "/usr/bin/kcat", ["-b", bootstrap, "-P", "-t", "wedge", "-K", ":"], input: "a:1\nb:2\nc:3\n")
+            "/usr/bin/kcat",
+            ["-b", bootstrap, "-P", "-t", "wedge", "-K", ":"],
+            input: "a:1\nb:2\nc:3\n"
+        )
         #expect(produced.status == 0, "\(produced.stderr)")
 
         var started: [ChildProcess] = []
@@ -166,8 +176,10 @@ import UserStreamTestSupport
         func member(session: Int) throws -> ChildProcess {
             let child = try ChildProcess(
                 "/usr/bin/kcat",
-                ["-b", bootstrap, "-G", "wedge-group", "-o", "beginning", "-X", "session.timeout.ms=\(session)",
-                    "-X", "heartbeat.interval.ms=500", "wedge"]
+                [
+                    "-b", bootstrap, "-G", "wedge-group", "-o", "beginning", "-X", "session.timeout.ms=\(session)",
+                    "-X", "heartbeat.interval.ms=500", "wedge",
+                ]
             )
             started.append(child)
             return child

@@ -169,8 +169,10 @@ struct CQLClientNodeTests {
                 ("SELECT nope FROM \(keyspace).t", .invalid),
                 ("INSERT INTO \(keyspace).t (k, v) VALUES ('text', 'v')", .invalid),
                 ("CREATE TABLE \(keyspace).t (k int PRIMARY KEY)", .alreadyExists),
-                ("CREATE KEYSPACE \(keyspace) WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
-                 .alreadyExists),
+                (
+                    "CREATE KEYSPACE \(keyspace) WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+                    .alreadyExists
+                ),
             ]
             for (statement, code) in cases {
                 let error = await #expect(throws: CQLClientError.self, "\(statement)") {

@@ -107,7 +107,9 @@ struct CQLClientTests {
         let server = try await ScriptedCQLServer { request in
             guard case .query(let query) = request.request else { return .respond(.void) }
             let delay = Duration.milliseconds(Int.random(in: 0...40))
-            return .respondAfter(delay, .rows(["q", "stream"], [[.text(query.query), .int(Int32(request.stream))]], types: [.text, .int])
+            return .respondAfter(
+                delay,
+                .rows(["q", "stream"], [[.text(query.query), .int(Int32(request.stream))]], types: [.text, .int])
             )
         }
         let client = try Self.client(server, connectionsPerHost: 1, maximumInFlight: 128)
@@ -379,7 +381,11 @@ struct CQLEndpointTests {
         let bootstrapping = CQLClientError.server(CQLError(code: .isBootstrapping, message: ""), endpoint: nil)
         #expect(CQLClient.shouldRetry(bootstrapping, idempotent: false, unavailableRetried: &once))
         let unavailable = CQLClientError.server(
-            CQLError(code: .unavailable, message: "", details: .unavailable(consistency: .quorum, required: 2, alive: 1)),
+            CQLError(
+                code: .unavailable,
+                message: "",
+                details: .unavailable(consistency: .quorum, required: 2, alive: 1)
+            ),
             endpoint: nil
         )
         #expect(CQLClient.shouldRetry(unavailable, idempotent: false, unavailableRetried: &once))

@@ -25,12 +25,18 @@ struct CQLConnectionStateMachineTests {
                 var text = "send \(stream) \(type(of: request.message).opcode)"
                 if case .query(let query) = request { text += " \(query.query)" }
                 if case .authResponse(let response) = request {
-                    text += " " + String(decoding: (response.token ?? []).map { $0 == 0 ? UInt8(ascii: "|") : $0 }, as: UTF8.self)
+                    text +=
+                        " "
+                        + String(
+                            decoding: (response.token ?? []).map { $0 == 0 ? UInt8(ascii: "|") : $0 },
+                            as: UTF8.self
+                        )
                 }
                 return text
             case .succeedHandshake: return "ready"
             case .failHandshake(let error): return "handshake failed \(error.code)"
-            case .succeedRequest(_, let context, let response): return "\(context) <- \(type(of: response.message).opcode)"
+            case .succeedRequest(_, let context, let response):
+                return "\(context) <- \(type(of: response.message).opcode)"
             case .failRequest(_, let context, let error):
                 return "\(context) failed \(error.code)\(error.mayHaveBeenSent ? "" : " unsent")"
             case .closeConnection: return "close"
@@ -131,8 +137,16 @@ struct CQLConnectionStateMachineTests {
 
     @Test func streamIdsAreAllocatedAndRequestsWaitForAFreeOne() {
         var machine = Self.ready(maximumInFlight: 2)
-        #expect(Self.describe(machine.enqueue(id: 1, request: Self.select("SELECT a"), context: "a")) == ["send 0 QUERY SELECT a"])
-        #expect(Self.describe(machine.enqueue(id: 2, request: Self.select("SELECT b"), context: "b")) == ["send 1 QUERY SELECT b"])
+        #expect(
+            Self.describe(machine.enqueue(id: 1, request: Self.select("SELECT a"), context: "a")) == [
+                "send 0 QUERY SELECT a"
+            ]
+        )
+        #expect(
+            Self.describe(machine.enqueue(id: 2, request: Self.select("SELECT b"), context: "b")) == [
+                "send 1 QUERY SELECT b"
+            ]
+        )
         #expect(Self.describe(machine.enqueue(id: 3, request: Self.select("SELECT c"), context: "c")) == [])
         #expect(machine.load == 3)
         // Responses are routed by stream, in any order; a freed stream carries the waiting request.

@@ -122,11 +122,17 @@ final class ScriptedCQLServer: Sendable {
             }
             switch request {
             case .options:
-                send(.supported(CQLSupported(options: ["CQL_VERSION": ["3.4.5"], "COMPRESSION": []])), stream: stream, context: context)
+                send(
+                    .supported(CQLSupported(options: ["CQL_VERSION": ["3.4.5"], "COMPRESSION": []])),
+                    stream: stream,
+                    context: context
+                )
             case .startup:
                 if server.credentials != nil {
                     send(
-                        .authenticate(CQLAuthenticate(authenticator: "org.apache.cassandra.auth.PasswordAuthenticator")),
+                        .authenticate(
+                            CQLAuthenticate(authenticator: "org.apache.cassandra.auth.PasswordAuthenticator")
+                        ),
                         stream: stream,
                         context: context
                     )
@@ -195,7 +201,12 @@ final class ScriptedCQLServer: Sendable {
 
 extension CQLResponse {
     /// A RESULT Rows with text columns of table `ks.t`.
-    static func rows(_ columns: [String], _ rows: [[CQLValue]], pagingState: [UInt8]? = nil, types: [CQLType]? = nil)
+    static func rows(
+        _ columns: [String],
+        _ rows: [[CQLValue]],
+        pagingState: [UInt8]? = nil,
+        types: [CQLType]? = nil
+    )
         -> CQLResponse
     {
         let specs = columns.enumerated().map { index, name in

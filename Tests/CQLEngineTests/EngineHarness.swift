@@ -1,7 +1,7 @@
 import CQLWire
 import Foundation
 import Logging
-import Store
+import SQLiteStore
 import UserStreamCore
 
 @testable import CQLEngine

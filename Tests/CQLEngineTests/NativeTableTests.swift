@@ -1,5 +1,5 @@
 import CQLWire
-import Store
+import SQLiteStore
 import Testing
 import UserStreamCore
 

@@ -10,12 +10,16 @@ import Testing
 
     @Test func withoutAuthenticationStartupIsReadyAndStatementsRun() {
         var machine = CQLConnectionStateMachine(credentials: nil)
-        #expect(machine.request("QUERY") == .error(.protocolError, "Unexpected message QUERY, expecting STARTUP", close: false))
+        #expect(
+            machine.request("QUERY")
+                == .error(.protocolError, "Unexpected message QUERY, expecting STARTUP", close: false)
+        )
         #expect(machine.options() == .supported)
         #expect(machine.startup(CQLStartup(options: ["CQL_VERSION": "3.0.0"])) == .ready)
         #expect(machine.request("QUERY") == .execute(user: nil))
         #expect(machine.register() == .ready)
-        if case .error(.protocolError, _, _) = machine.startup(CQLStartup(options: [:])) {} else {
+        if case .error(.protocolError, _, _) = machine.startup(CQLStartup(options: [:])) {
+        } else {
             Issue.record("a second STARTUP was accepted")
         }
     }
@@ -26,7 +30,11 @@ import Testing
         #expect(machine.request("QUERY") == .error(.unauthorized, "You have not logged in", close: false))
         #expect(
             machine.authResponse(plain("cassandra", "wrong"))
-                == .error(.authenticationError, "Provided username cassandra and/or password are incorrect", close: false)
+                == .error(
+                    .authenticationError,
+                    "Provided username cassandra and/or password are incorrect",
+                    close: false
+                )
         )
         #expect(machine.authResponse(plain("cassandra", "cassandra")) == .authSuccess(user: "cassandra"))
         #expect(machine.request("EXECUTE") == .execute(user: "cassandra"))
@@ -34,10 +42,12 @@ import Testing
 
     @Test func compressionAndOtherCQLVersionsAreRefused() {
         var machine = CQLConnectionStateMachine(credentials: nil)
-        if case .error(.protocolError, _, _) = machine.startup(CQLStartup(options: ["COMPRESSION": "lz4"])) {} else {
+        if case .error(.protocolError, _, _) = machine.startup(CQLStartup(options: ["COMPRESSION": "lz4"])) {
+        } else {
             Issue.record("compression was accepted")
         }
-        if case .error(.protocolError, _, _) = machine.startup(CQLStartup(options: ["CQL_VERSION": "2.0.0"])) {} else {
+        if case .error(.protocolError, _, _) = machine.startup(CQLStartup(options: ["CQL_VERSION": "2.0.0"])) {
+        } else {
             Issue.record("CQL 2 was accepted")
         }
     }

@@ -22,7 +22,11 @@ struct RawCQLClient {
     struct TimedOut: Error {}
 
     /// Writes `bytes`, then collects `count` frames (fewer if the server closes), then closes.
-    func exchange(_ bytes: ByteBuffer, expecting count: Int, timeout: Duration = .seconds(10)) async throws
+    func exchange(
+        _ bytes: ByteBuffer,
+        expecting count: Int,
+        timeout: Duration = .seconds(10)
+    ) async throws
         -> (frames: [CQLFrame], closed: Bool)
     {
         try await channel.executeThenClose { inbound, outbound in
@@ -100,7 +104,10 @@ struct RawCQLClient {
         let server = try await TestCQLServer()
         defer { Task { await server.stop() } }
         let client = try await RawCQLClient.connect(port: server.port)
-        let (frames, _) = try await client.exchange(RawCQLClient.frame(CQLOptions(), stream: 3, version: 5), expecting: 1)
+        let (frames, _) = try await client.exchange(
+            RawCQLClient.frame(CQLOptions(), stream: 3, version: 5),
+            expecting: 1
+        )
         let frame = try #require(frames.first)
         #expect(frame.header.version == 4 && frame.header.isResponse && frame.header.stream == 3)
         guard case .error(let error) = try CQLResponse(frame: frame) else {

@@ -1,6 +1,6 @@
 import CQLServer
 import Foundation
-import Store
+import SQLiteStore
 import Testing
 import UserStreamCore
 import UserStreamTestSupport
@@ -68,7 +68,10 @@ import UserStreamTestSupport
         defer { Task { await server.stop() } }
         let refused = try await Self.cqlsh(server.port, ["-e", "SELECT key FROM system.local"])
         #expect(refused.status != 0)
-        let wrong = try await Self.cqlsh(server.port, ["-u", "cassandra", "-p", "nope", "-e", "SELECT key FROM system.local"])
+        let wrong = try await Self.cqlsh(
+            server.port,
+            ["-u", "cassandra", "-p", "nope", "-e", "SELECT key FROM system.local"]
+        )
         #expect(wrong.status != 0)
         #expect(wrong.stderr.contains("incorrect") || wrong.stdout.contains("incorrect"), "\(wrong.stderr)")
         let good = try await Self.cqlsh(
@@ -93,9 +96,15 @@ import UserStreamTestSupport
     func pythonDriverAuthenticatedAndDebian() async throws {
         let server = try await TestCQLServer(authentication: .cassandraDefault)
         defer { Task { await server.stop() } }
-        let pypi = try await Self.driver(Self.venv + "/python", ["127.0.0.1", String(server.port), "cassandra", "cassandra"])
+        let pypi = try await Self.driver(
+            Self.venv + "/python",
+            ["127.0.0.1", String(server.port), "cassandra", "cassandra"]
+        )
         #expect(pypi.status == 0, "stdout: \(pypi.stdout)\nstderr: \(pypi.stderr.suffix(4000))")
-        let debian = try await Self.driver("/usr/bin/python3", ["127.0.0.1", String(server.port), "cassandra", "cassandra"])
+        let debian = try await Self.driver(
+            "/usr/bin/python3",
+            ["127.0.0.1", String(server.port), "cassandra", "cassandra"]
+        )
         #expect(debian.status == 0, "stdout: \(debian.stdout)\nstderr: \(debian.stderr.suffix(4000))")
     }
 
@@ -131,7 +140,8 @@ import UserStreamTestSupport
             timeout: .seconds(120)
         )
         #expect(read.status == 0, "\(read.stderr)")
-        let expected = "{\"count\": [\(versions * 10), \(versions)], \"stats\": [\(versions), \(versions % 7), \(versions)]}"
+        let expected =
+            "{\"count\": [\(versions * 10), \(versions)], \"stats\": [\(versions), \(versions % 7), \(versions)]}"
         #expect(read.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == expected)
     }
 }

@@ -62,7 +62,10 @@ import Testing
         // OPTIONS, stream 7, 1-byte stream id, then a v4 OPTIONS right after.
         let frames = try decodeAll([[version, 0x00, 0x07, 0x05, 0x00, 0x00, 0x00, 0x00] + Self.options])
         #expect(frames.count == 2)
-        #expect(frames[0].header == CQLFrameHeader(version: version, isResponse: false, stream: 7, opcode: .options, length: 0))
+        #expect(
+            frames[0].header
+                == CQLFrameHeader(version: version, isResponse: false, stream: 7, opcode: .options, length: 0)
+        )
         #expect(frames[0].header.size == 8)
         #expect(frames[1].header.version == 4)
     }

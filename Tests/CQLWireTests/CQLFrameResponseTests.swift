@@ -22,8 +22,12 @@ import Testing
         body.writeCQLInt(1)  // RESULT Void
         let frame = CQLFrame(
             header: CQLFrameHeader(
-                isResponse: true, flags: [.tracing, .warning, .customPayload], stream: 1, opcode: .result,
-                length: Int32(body.readableBytes)),
+                isResponse: true,
+                flags: [.tracing, .warning, .customPayload],
+                stream: 1,
+                opcode: .result,
+                length: Int32(body.readableBytes)
+            ),
             body: body
         )
         let envelope = try frame.envelope()

@@ -55,7 +55,8 @@ import Testing
 
     static let types: [CQLType] = [
         .ascii, .bigint, .blob, .boolean, .counter, .decimal, .double, .float, .int, .timestamp, .uuid, .text,
-        .varint, .timeuuid, .inet, .date, .time, .smallint, .tinyint, .custom("org.apache.cassandra.db.marshal.DurationType"),
+        .varint, .timeuuid, .inet, .date, .time, .smallint, .tinyint,
+        .custom("org.apache.cassandra.db.marshal.DurationType"),
         .list(.int), .set(.text), .map(.text, .list(.frozenTuple)),
         .udt(keyspace: "ks", name: "address", fields: [("street", .text), ("codes", .set(.int))]),
     ]

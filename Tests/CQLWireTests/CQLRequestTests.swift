@@ -39,7 +39,8 @@ import Testing
     }
 
     @Test func startup() throws {
-        guard case .startup(let startup) = try decodeFrame(frame(0x04, stream: 1, opcode: 0x01, Self.startupBody)) else {
+        guard case .startup(let startup) = try decodeFrame(frame(0x04, stream: 1, opcode: 0x01, Self.startupBody))
+        else {
             Issue.record("not a STARTUP")
             return
         }
@@ -74,7 +75,8 @@ import Testing
     }
 
     @Test func executeWithBoundValues() throws {
-        guard case .execute(let execute) = try decodeFrame(frame(0x04, stream: 4, opcode: 0x0A, Self.executeBody)) else {
+        guard case .execute(let execute) = try decodeFrame(frame(0x04, stream: 4, opcode: 0x0A, Self.executeBody))
+        else {
             Issue.record("not an EXECUTE")
             return
         }
@@ -110,8 +112,14 @@ import Testing
 
     @Test func namedValuesUnsetAndEverythingElseRoundTrip() throws {
         let parameters = CQLQueryParameters(
-            consistency: .quorum, values: [.unset, .null, .bytes([1])], names: ["a", "b", "c"], skipMetadata: true,
-            pageSize: 100, pagingState: [9, 9], serialConsistency: .localSerial, defaultTimestamp: 42
+            consistency: .quorum,
+            values: [.unset, .null, .bytes([1])],
+            names: ["a", "b", "c"],
+            skipMetadata: true,
+            pageSize: 100,
+            pagingState: [9, 9],
+            serialConsistency: .localSerial,
+            defaultTimestamp: 42
         )
         let query = CQLQuery(query: "UPDATE t SET a = :a WHERE b = :b AND c = :c", parameters: parameters)
         let body = try query.encoded()
@@ -145,9 +153,10 @@ import Testing
     }
 
     @Test func unknownOpcodeAndResponsesAreNotRequests() throws {
-        for bytes in [frame(0x04, stream: 1, opcode: 0x04, []), frame(0x84, stream: 1, opcode: 0x05, []),
-            frame(0x04, stream: 1, opcode: 0x02, [])]
-        {
+        for bytes in [
+            frame(0x04, stream: 1, opcode: 0x04, []), frame(0x84, stream: 1, opcode: 0x05, []),
+            frame(0x04, stream: 1, opcode: 0x02, []),
+        ] {
             #expect(throws: CQLWireError.self) { try decodeFrame(bytes) }
         }
     }
@@ -178,7 +187,9 @@ import Testing
         func decode(_ body: ByteBuffer) throws { _ = try type.init(decoding: body, version: 4) }
         try decode(ByteBuffer(bytes: body))
         for length in 0..<body.count {
-            #expect(throws: CQLWireError.self, "\(name) cut at \(length)") { try decode(ByteBuffer(bytes: body[..<length])) }
+            #expect(throws: CQLWireError.self, "\(name) cut at \(length)") {
+                try decode(ByteBuffer(bytes: body[..<length]))
+            }
         }
         #expect(throws: CQLWireError.self, "\(name) with a trailing byte") { try decode(ByteBuffer(bytes: body + [0])) }
     }

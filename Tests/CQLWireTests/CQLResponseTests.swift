@@ -132,14 +132,31 @@ import Testing
         let change = CQLSchemaChange(changeType: .created, target: .table, keyspace: "ks", name: "users")
         let bytes = try encodeFrame(CQLResult.schemaChange(change), stream: 4)
         #expect(
-            bytes == frame(0x84, stream: 4, opcode: 0x08, int(5) + string("CREATED") + string("TABLE") + string("ks") + string("users"))
+            bytes
+                == frame(
+                    0x84,
+                    stream: 4,
+                    opcode: 0x08,
+                    int(5) + string("CREATED") + string("TABLE") + string("ks") + string("users")
+                )
         )
         #expect(try decode(bytes) == .result(.schemaChange(change)))
         let keyspace = CQLSchemaChange(changeType: .dropped, target: .keyspace, keyspace: "ks")
-        #expect(try CQLResult(decoding: try CQLResult.schemaChange(keyspace).encoded(), version: 4) == .schemaChange(keyspace))
+        #expect(
+            try CQLResult(decoding: try CQLResult.schemaChange(keyspace).encoded(), version: 4)
+                == .schemaChange(keyspace)
+        )
         let function = CQLSchemaChange(
-            changeType: .updated, target: .function, keyspace: "ks", name: "f", argumentTypes: ["int", "text"])
-        #expect(try CQLResult(decoding: try CQLResult.schemaChange(function).encoded(), version: 4) == .schemaChange(function))
+            changeType: .updated,
+            target: .function,
+            keyspace: "ks",
+            name: "f",
+            argumentTypes: ["int", "text"]
+        )
+        #expect(
+            try CQLResult(decoding: try CQLResult.schemaChange(function).encoded(), version: 4)
+                == .schemaChange(function)
+        )
         #expect(try CQLResult(decoding: try CQLResult.void.encoded(), version: 4) == .void)
     }
 
@@ -155,18 +172,44 @@ import Testing
             #expect(try decode(bytes) == .event(event))
         }
         let status = try CQLEvent.statusChange(.up, address: CQLInet(address: [127, 0, 0, 1], port: 9042)).encoded()
-        #expect(Array(status.readableBytesView) == string("STATUS_CHANGE") + string("UP") + [4, 127, 0, 0, 1] + int(9042))
+        #expect(
+            Array(status.readableBytesView) == string("STATUS_CHANGE") + string("UP") + [4, 127, 0, 0, 1] + int(9042)
+        )
     }
 
     @Test func errorsWithEveryDetail() throws {
         let errors: [CQLError] = [
             CQLError(code: .invalid, message: "unconfigured table peers_v2"),
-            CQLError(code: .unavailable, message: "u", details: .unavailable(consistency: .quorum, required: 2, alive: 1)),
-            CQLError(code: .writeTimeout, message: "w", details: .writeTimeout(consistency: .one, received: 0, blockFor: 1, writeType: "SIMPLE")),
-            CQLError(code: .readTimeout, message: "r", details: .readTimeout(consistency: .one, received: 0, blockFor: 1, dataPresent: true)),
-            CQLError(code: .readFailure, message: "rf", details: .readFailure(consistency: .all, received: 1, blockFor: 3, failures: 2, dataPresent: false)),
-            CQLError(code: .functionFailure, message: "f", details: .functionFailure(keyspace: "ks", function: "f", argumentTypes: ["int"])),
-            CQLError(code: .writeFailure, message: "wf", details: .writeFailure(consistency: .two, received: 1, blockFor: 2, failures: 1, writeType: "BATCH")),
+            CQLError(
+                code: .unavailable,
+                message: "u",
+                details: .unavailable(consistency: .quorum, required: 2, alive: 1)
+            ),
+            CQLError(
+                code: .writeTimeout,
+                message: "w",
+                details: .writeTimeout(consistency: .one, received: 0, blockFor: 1, writeType: "SIMPLE")
+            ),
+            CQLError(
+                code: .readTimeout,
+                message: "r",
+                details: .readTimeout(consistency: .one, received: 0, blockFor: 1, dataPresent: true)
+            ),
+            CQLError(
+                code: .readFailure,
+                message: "rf",
+                details: .readFailure(consistency: .all, received: 1, blockFor: 3, failures: 2, dataPresent: false)
+            ),
+            CQLError(
+                code: .functionFailure,
+                message: "f",
+                details: .functionFailure(keyspace: "ks", function: "f", argumentTypes: ["int"])
+            ),
+            CQLError(
+                code: .writeFailure,
+                message: "wf",
+                details: .writeFailure(consistency: .two, received: 1, blockFor: 2, failures: 1, writeType: "BATCH")
+            ),
             CQLError(code: .alreadyExists, message: "a", details: .alreadyExists(keyspace: "ks", table: "")),
             CQLError(code: .unprepared, message: "p", details: .unprepared(id: [1, 2, 3])),
         ]
@@ -187,7 +230,10 @@ import Testing
     @Test func authMessages() throws {
         let authenticate = CQLAuthenticate(authenticator: "org.apache.cassandra.auth.PasswordAuthenticator")
         #expect(try decode(try encodeFrame(authenticate, stream: 1)) == .authenticate(authenticate))
-        #expect(try decode(try encodeFrame(CQLAuthChallenge(token: [1]), stream: 1)) == .authChallenge(CQLAuthChallenge(token: [1])))
+        #expect(
+            try decode(try encodeFrame(CQLAuthChallenge(token: [1]), stream: 1))
+                == .authChallenge(CQLAuthChallenge(token: [1]))
+        )
         let success = try encodeFrame(CQLAuthSuccess(), stream: 1)
         #expect(success == frame(0x84, stream: 1, opcode: 0x10, int(-1)))
         #expect(try decode(success) == .authSuccess(CQLAuthSuccess()))
@@ -195,11 +241,29 @@ import Testing
 
     @Test func truncatedResultsThrowAtEveryByteAndTrailingBytesThrow() throws {
         let results: [CQLResult] = [
-            .rows(CQLRows(metadata: CQLRowsMetadata(columns: Self.localColumns, pagingState: [7]), rows: [[.text("a"), .int(1)], [.null, .int(2)]])),
-            .prepared(CQLPrepared(id: [1], metadata: CQLPreparedMetadata(columns: Self.localColumns, partitionKeyIndexes: [0]),
-                resultMetadata: CQLRowsMetadata(columns: Self.localColumns))),
+            .rows(
+                CQLRows(
+                    metadata: CQLRowsMetadata(columns: Self.localColumns, pagingState: [7]),
+                    rows: [[.text("a"), .int(1)], [.null, .int(2)]]
+                )
+            ),
+            .prepared(
+                CQLPrepared(
+                    id: [1],
+                    metadata: CQLPreparedMetadata(columns: Self.localColumns, partitionKeyIndexes: [0]),
+                    resultMetadata: CQLRowsMetadata(columns: Self.localColumns)
+                )
+            ),
             .setKeyspace("ks"),
-            .schemaChange(CQLSchemaChange(changeType: .created, target: .aggregate, keyspace: "ks", name: "a", argumentTypes: ["int"])),
+            .schemaChange(
+                CQLSchemaChange(
+                    changeType: .created,
+                    target: .aggregate,
+                    keyspace: "ks",
+                    name: "a",
+                    argumentTypes: ["int"]
+                )
+            ),
         ]
         for result in results {
             let bytes = Array(try result.encoded().readableBytesView)
@@ -214,7 +278,8 @@ import Testing
 
     @Test func hostileCountsThrowBeforeAllocating() {
         // Rows: 1 column, 2^31-1 rows announced, nothing after.
-        let rows = int(2) + int(0x0001) + int(1) + string("k") + string("t") + string("c") + short(0x0009) + int(0x7FFF_FFFF)
+        let rows =
+            int(2) + int(0x0001) + int(1) + string("k") + string("t") + string("c") + short(0x0009) + int(0x7FFF_FFFF)
         let error = #expect(throws: CQLWireError.self) { try CQLResult(decoding: ByteBuffer(bytes: rows), version: 4) }
         #expect(error?.code == .truncated)
         // Rows without columns.

@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct CQLValueCodecTests {
     static let udtType = CQLType.udt(
-        keyspace: "ks", name: "address", fields: [("street", .text), ("zip", .int), ("tags", .set(.text))]
+        keyspace: "ks",
+        name: "address",
+        fields: [("street", .text), ("zip", .int), ("tags", .set(.text))]
     )
 
     static let roundTrips: [(CQLValue, CQLType)] = [
@@ -94,7 +96,9 @@ import Testing
         #expect(try bytes(.double(1.0), .double) == [0x3F, 0xF0, 0, 0, 0, 0, 0, 0])
         #expect(try bytes(.list([.int(5)]), .list(.int)) == [0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 5])
         #expect(
-            try bytes(.map([(.text("a"), .null)]), .map(.text, .int)) == [0, 0, 0, 1, 0, 0, 0, 1, 0x61, 0xFF, 0xFF, 0xFF, 0xFF]
+            try bytes(.map([(.text("a"), .null)]), .map(.text, .int)) == [
+                0, 0, 0, 1, 0, 0, 0, 1, 0x61, 0xFF, 0xFF, 0xFF, 0xFF,
+            ]
         )
         // A UDT's fields are written in the type's order, whatever the value's order; missing ones as null.
         #expect(
@@ -174,7 +178,10 @@ import Testing
     @Test func udtAndTupleMayStopEarly() throws {
         // Only the first field present (§7).
         let bytes: [UInt8] = [0, 0, 0, 1, 0x61]
-        #expect(try CQLValue(decoding: bytes, as: Self.udtType) == .udt([("street", .text("a")), ("zip", .null), ("tags", .null)]))
+        #expect(
+            try CQLValue(decoding: bytes, as: Self.udtType)
+                == .udt([("street", .text("a")), ("zip", .null), ("tags", .null)])
+        )
         #expect(try CQLValue(decoding: bytes, as: .tuple([.text, .int])) == .tuple([.text("a"), .null]))
     }
 

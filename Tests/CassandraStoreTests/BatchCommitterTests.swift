@@ -168,7 +168,9 @@ final class MemoryBackend: CommitBackend, @unchecked Sendable {
 
     func openBatches(group: String, topic: String) async throws -> [OpenBatch] {
         state.withLock { state in
-            state.tables.opens.values.filter { $0.group == group && $0.topic == topic }.sorted { $0.batchID < $1.batchID }
+            state.tables.opens.values.filter { $0.group == group && $0.topic == topic }.sorted {
+                $0.batchID < $1.batchID
+            }
         }
     }
 
@@ -252,7 +254,9 @@ struct BatchCommitterTests {
         let second = StoreBatch(
             group: "userstream",
             topic: "users_created",
-            users: [changed, noTime, again, StoreFixtures.user(41), changed].map { IncomingUser(record: $0, runID: "r2") },
+            users: [changed, noTime, again, StoreFixtures.user(41), changed].map {
+                IncomingUser(record: $0, runID: "r2")
+            },
             deadLetteredByRun: [:],
             nextOffsets: [0: 35],
             batchID: "userstream/users_created/0:30-35"
@@ -282,7 +286,10 @@ struct BatchCommitterTests {
         for dimension in AggregateDimension.allCases {
             var expected: [String: Int] = [:]
             for user in users {
-                expected[AggregateBuckets.value(dimension, gender: user.gender, nat: user.nat, age: user.age), default: 0] += 1
+                expected[
+                    AggregateBuckets.value(dimension, gender: user.gender, nat: user.nat, age: user.age),
+                    default: 0
+                ] += 1
             }
             #expect(backend.totals(dimension) == expected, "\(dimension)")
         }
@@ -624,7 +631,9 @@ struct CommitPlanTests {
                 CountCell(minute: -3, dimension: "nat", value: "a\tb\\c\nd"): -2,
                 CountCell(minute: 28_576_080, dimension: "total", value: "all"): 7,
             ],
-            runDeltas: ["scheduled__2024\t1": RunProcessingStats(stored: 1, duplicates: 2, deadLettered: 3), "": .init()]
+            runDeltas: [
+                "scheduled__2024\t1": RunProcessingStats(stored: 1, duplicates: 2, deadLettered: 3), "": .init(),
+            ]
         )
         #expect(try CommitPlan.decodeCountDeltas(plan.encodedCountDeltas) == plan.countDeltas)
         #expect(try CommitPlan.decodeRunDeltas(plan.encodedRunDeltas) == plan.runDeltas)

@@ -2,7 +2,7 @@ import CQLClient
 import CassandraSnapshot
 import CassandraStore
 import Foundation
-import Store
+import SQLiteStore
 import Testing
 import UserStreamCore
 import UserStreamTestSupport
@@ -12,9 +12,17 @@ import UserStreamTestSupport
 @Suite("CassandraSnapshot copies the keyspace's pipeline tables", .serialized)
 struct CassandraSnapshotTests {
     static let run = JobRun(
-        runID: "manual__2024-05-01T12:00:00+00:00", trigger: "manual", source: "synthetic",
-        startedAt: Date(timeIntervalSince1970: 1_714_564_800), endedAt: Date(timeIntervalSince1970: 1_714_564_860),
-        state: .success, requests: 3, usersFetched: 300, produced: 300, deadLettered: 1, errors: ["timeout": 2]
+        runID: "manual__2024-05-01T12:00:00+00:00",
+        trigger: "manual",
+        source: "synthetic",
+        startedAt: Date(timeIntervalSince1970: 1_714_564_800),
+        endedAt: Date(timeIntervalSince1970: 1_714_564_860),
+        state: .success,
+        requests: 3,
+        usersFetched: 300,
+        produced: 300,
+        deadLettered: 1,
+        errors: ["timeout": 2]
     )
 
     func withSource(
@@ -59,7 +67,9 @@ struct CassandraSnapshotTests {
             try await source.saveRun(Self.run)
 
             let snapshot = try await CassandraSnapshot.open(
-                source: source, configuration: configuration(directory), logger: quietLogger
+                source: source,
+                configuration: configuration(directory),
+                logger: quietLogger
             )
             #expect(snapshot.status().refreshes == 0)
             #expect(try await snapshot.store.userCount() == 0)
@@ -123,7 +133,9 @@ struct CassandraSnapshotTests {
             var configuration = configuration(directory)
             configuration.usersRecopyInterval = .zero
             let snapshot = try await CassandraSnapshot.open(
-                source: source, configuration: configuration, logger: quietLogger
+                source: source,
+                configuration: configuration,
+                logger: quietLogger
             )
             try await snapshot.refresh()
             try await snapshot.refresh()
@@ -141,14 +153,19 @@ struct CassandraSnapshotTests {
             var configuration = configuration(directory)
             configuration.maxRowsPerTable = 60
             let snapshot = try await CassandraSnapshot.open(
-                source: source, configuration: configuration, logger: quietLogger
+                source: source,
+                configuration: configuration,
+                logger: quietLogger
             )
             try await snapshot.refresh()
             #expect(try await snapshot.store.userCount() == 50)
             _ = try await source.commit(StoreFixtures.batch(50..<100, nextOffsets: [0: 100]))
             let error = await #expect(throws: CassandraSnapshotError.self) { try await snapshot.refresh() }
             #expect(error?.code == .tooManyRows)
-            #expect(error?.message.contains("has more than 60 rows; raise the snapshot's row limit") == true, "\(String(describing: error))")
+            #expect(
+                error?.message.contains("has more than 60 rows; raise the snapshot's row limit") == true,
+                "\(String(describing: error))"
+            )
             #expect(try await snapshot.store.userCount() == 50)
             try await snapshot.close()
         }

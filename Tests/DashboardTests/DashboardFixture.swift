@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Pipeline
-import Store
+import SQLiteStore
 import UserStreamCore
 import UserStreamTestSupport
 
@@ -32,17 +32,32 @@ struct DashboardFixture {
             let started = Date(timeIntervalSince1970: 1_714_564_800)
             try await store.saveRun(
                 JobRun(
-                    runID: Self.runID, trigger: "manual", source: "synthetic", startedAt: started,
-                    endedAt: started.addingTimeInterval(12.5), state: .success, requests: 4, usersFetched: users + 2,
-                    produced: users + 2, deadLettered: 2, errors: ["http_503": 1], message: "2 invalid records"
+                    runID: Self.runID,
+                    trigger: "manual",
+                    source: "synthetic",
+                    startedAt: started,
+                    endedAt: started.addingTimeInterval(12.5),
+                    state: .success,
+                    requests: 4,
+                    usersFetched: users + 2,
+                    produced: users + 2,
+                    deadLettered: 2,
+                    errors: ["http_503": 1],
+                    message: "2 invalid records"
                 )
             )
             let later = started.addingTimeInterval(3600)
             try await store.saveRun(
                 JobRun(
-                    runID: "scheduled__2024-05-01T13:00:00+00:00", trigger: "scheduled", source: "synthetic",
-                    startedAt: later, endedAt: later.addingTimeInterval(2), state: .failed, requests: 1,
-                    errors: ["timeout": 1], message: "the source timed out"
+                    runID: "scheduled__2024-05-01T13:00:00+00:00",
+                    trigger: "scheduled",
+                    source: "synthetic",
+                    startedAt: later,
+                    endedAt: later.addingTimeInterval(2),
+                    state: .failed,
+                    requests: 1,
+                    errors: ["timeout": 1],
+                    message: "the source timed out"
                 )
             )
         }
@@ -58,15 +73,23 @@ struct DashboardFixture {
         configuration.eventInterval = eventInterval
         configuration.maxQueryRows = 50
         return DashboardController(
-            store: store, scheduler: scheduler, logOffsets: logOffsets, deadLetters: deadLetters,
-            configuration: configuration, logger: logger
+            store: store,
+            scheduler: scheduler,
+            logOffsets: logOffsets,
+            deadLetters: deadLetters,
+            configuration: configuration,
+            logger: logger
         )
     }
 
     func application(_ controller: DashboardController) -> some ApplicationProtocol {
         let router = Router()
         controller.addRoutes(to: router)
-        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            logger: logger
+        )
     }
 
     func remove() async {

@@ -6,7 +6,7 @@ import HummingbirdTesting
 import Logging
 import Pipeline
 import RandomUser
-import Store
+import SQLiteStore
 import Testing
 import UserStreamCore
 import UserStreamTestSupport
@@ -81,13 +81,19 @@ struct DashboardRouterTests {
         )
         try await log.createTopic(Topics.usersCreatedDLQ, partitions: 1)
         let bad = ConsumedRecord(
-            topic: Topics.usersCreated, partition: 1, offset: 41, timestamp: 1_714_564_800_000,
-            key: Array("user-41".utf8), value: Array("not json".utf8), headers: []
+            topic: Topics.usersCreated,
+            partition: 1,
+            offset: 41,
+            timestamp: 1_714_564_800_000,
+            key: Array("user-41".utf8),
+            value: Array("not json".utf8),
+            headers: []
         )
         try await log.produce(
             [
                 LogRecord(
-                    key: bad.key, value: bad.value,
+                    key: bad.key,
+                    value: bad.value,
                     headers: [
                         LogHeader(key: RecordHeaders.dlqReason, string: "malformed JSON at byte 0"),
                         LogHeader(key: RecordHeaders.dlqStage, string: "process"),
@@ -151,7 +157,9 @@ struct DashboardRouterTests {
                 let lag = try DashboardFixture.decode(DashboardModels.Lag.self, response.body)
                 #expect(lag.known)
                 #expect(lag.partitions.map(\.partition) == [0, 1])
-                #expect(lag.partitions[0].committed == 300 && lag.partitions[0].end == 350 && lag.partitions[0].lag == 50)
+                #expect(
+                    lag.partitions[0].committed == 300 && lag.partitions[0].end == 350 && lag.partitions[0].lag == 50
+                )
                 #expect(lag.partitions[1].committed == nil && lag.partitions[1].lag == 7)
                 #expect(lag.total == 57)
             }
@@ -210,7 +218,9 @@ struct DashboardRouterTests {
             }
             try await client.execute(uri: "/api/charts/registration-years", method: .get) { response in
                 let buckets = try DashboardFixture.decode([DashboardModels.Bucket].self, response.body)
-                let expected = Dictionary(grouping: users, by: { String($0.registeredDate.prefix(4)) }).mapValues(\.count)
+                let expected = Dictionary(grouping: users, by: { String($0.registeredDate.prefix(4)) }).mapValues(
+                    \.count
+                )
                 #expect(Dictionary(uniqueKeysWithValues: buckets.map { ($0.label, $0.count) }) == expected)
                 #expect(buckets.map(\.label) == buckets.map(\.label).sorted())
             }

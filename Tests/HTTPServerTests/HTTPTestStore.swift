@@ -3,7 +3,7 @@ import HTTPServer
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import Store
+import SQLiteStore
 import UserStreamCore
 import UserStreamTestSupport
 

@@ -99,7 +99,10 @@ struct ReadinessCheckTests {
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
                 let checks = response.json?["checks"] as? [String: String]
-                #expect(checks?["log"]?.hasPrefix("failed: log did not answer within") == true, "\(String(describing: checks))")
+                #expect(
+                    checks?["log"]?.hasPrefix("failed: log did not answer within") == true,
+                    "\(String(describing: checks))"
+                )
             }
             #expect(ContinuousClock.now - started < .seconds(3))
         }

@@ -43,9 +43,10 @@ import UserStreamTestSupport
             let port = try #require(await iterator.next())
             let output = try await Self.trinoClients(port: port, minUsers: 120)
             #expect(output.status == 0, "stdout:\n\(output.stdout)\nstderr:\n\(output.stderr.suffix(4000))")
-            for check in ["group by gender", "show catalogs", "describe", "sqlalchemy columns", "pandas read_sql",
-                "metrics parsed"]
-            {
+            for check in [
+                "group by gender", "show catalogs", "describe", "sqlalchemy columns", "pandas read_sql",
+                "metrics parsed",
+            ] {
                 #expect(output.stdout.contains("ok " + check), "\(output.stdout)")
             }
             group.cancelAll()

@@ -16,7 +16,11 @@ enum Clients {
     }
 
     /// Runs an interop script; it asserts by itself and prints one JSON line on success.
-    static func runPython(_ name: String, _ arguments: [String], timeout: Duration = .seconds(180)) async throws
+    static func runPython(
+        _ name: String,
+        _ arguments: [String],
+        timeout: Duration = .seconds(180)
+    ) async throws
         -> ChildProcess.Output
     {
         guard FileManager.default.isExecutableFile(atPath: python) else {
@@ -26,7 +30,11 @@ enum Clients {
         return try await ChildProcess.run(python, [script(name)] + arguments, timeout: timeout)
     }
 
-    static func kcat(_ arguments: [String], input: String? = nil, timeout: Duration = .seconds(60)) async throws
+    static func kcat(
+        _ arguments: [String],
+        input: String? = nil,
+        timeout: Duration = .seconds(60)
+    ) async throws
         -> ChildProcess.Output
     {
         guard FileManager.default.isExecutableFile(atPath: kcat) else {

@@ -104,7 +104,10 @@ import Testing
         #expect(synced.assignment == [2, 2])
         #expect(await coordinator.describe(groupId: "g").state == .stable)
         #expect(await coordinator.heartbeat(groupId: "g", generationId: 1, memberId: follower.memberId) == .none)
-        #expect(await coordinator.heartbeat(groupId: "g", generationId: 0, memberId: follower.memberId) == .illegalGeneration)
+        #expect(
+            await coordinator.heartbeat(groupId: "g", generationId: 0, memberId: follower.memberId)
+                == .illegalGeneration
+        )
         #expect(await coordinator.heartbeat(groupId: "g", generationId: 1, memberId: "nobody") == .unknownMemberId)
     }
 
@@ -113,9 +116,18 @@ import Testing
         let results = await joined(coordinator, [join(client: "a"), join(client: "b")], at: start)
         let leader = results.first { $0.memberId == $0.leader }!
         let follower = results.first { $0.memberId != $0.leader }!
-        _ = await coordinator.sync(groupId: "g", generationId: 1, memberId: leader.memberId, assignments: [], now: start)
+        _ = await coordinator.sync(
+            groupId: "g",
+            generationId: 1,
+            memberId: leader.memberId,
+            assignments: [],
+            now: start
+        )
         #expect(await coordinator.leave(groupId: "g", memberIds: [leader.memberId], now: start) == [.none])
-        #expect(await coordinator.heartbeat(groupId: "g", generationId: 1, memberId: follower.memberId) == .rebalanceInProgress)
+        #expect(
+            await coordinator.heartbeat(groupId: "g", generationId: 1, memberId: follower.memberId)
+                == .rebalanceInProgress
+        )
         // Revoked members still commit what they consumed, with the generation they had.
         #expect(await coordinator.validateCommit(groupId: "g", generationId: 1, memberId: follower.memberId) == .none)
         let rejoined = await joined(coordinator, [join(follower.memberId)], at: start + .seconds(1))
@@ -134,13 +146,22 @@ import Testing
         )
         let leader = results.first { $0.memberId == $0.leader }!
         let follower = results.first { $0.memberId != $0.leader }!
-        _ = await coordinator.sync(groupId: "g", generationId: 1, memberId: leader.memberId, assignments: [], now: start)
+        _ = await coordinator.sync(
+            groupId: "g",
+            generationId: 1,
+            memberId: leader.memberId,
+            assignments: [],
+            now: start
+        )
         // Only the follower keeps heartbeating.
         let later = start + .seconds(10)
         _ = await coordinator.heartbeat(groupId: "g", generationId: 1, memberId: follower.memberId, now: later)
         await coordinator.tick(now: later + .milliseconds(500))
         #expect(await coordinator.describe(groupId: "g").members.map(\.memberId) == [follower.memberId])
-        #expect(await coordinator.heartbeat(groupId: "g", generationId: 1, memberId: follower.memberId, now: later) == .rebalanceInProgress)
+        #expect(
+            await coordinator.heartbeat(groupId: "g", generationId: 1, memberId: follower.memberId, now: later)
+                == .rebalanceInProgress
+        )
     }
 
     @Test func membersWithoutACommonProtocolAreRefused() async {
@@ -156,7 +177,9 @@ import Testing
         var request = join()
         request.groupId = ""
         #expect(await coordinator.join(request, now: start).errorCode == .invalidGroupId)
-        #expect(await coordinator.join(join(session: .milliseconds(10)), now: start).errorCode == .invalidSessionTimeout)
+        #expect(
+            await coordinator.join(join(session: .milliseconds(10)), now: start).errorCode == .invalidSessionTimeout
+        )
         #expect(await coordinator.join(join("ghost"), now: start).errorCode == .unknownMemberId)
     }
 
@@ -213,7 +236,12 @@ import Testing
         #expect(await waitingJoin.errorCode == .notCoordinator)
         #expect(await coordinator.join(join(client: "d"), now: start).errorCode == .notCoordinator)
         let sync = await coordinator.sync(
-            groupId: "g", generationId: 1, memberId: leader.memberId, assignments: [], now: start)
+            groupId: "g",
+            generationId: 1,
+            memberId: leader.memberId,
+            assignments: [],
+            now: start
+        )
         #expect(sync.errorCode == .notCoordinator)
     }
 }

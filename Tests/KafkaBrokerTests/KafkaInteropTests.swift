@@ -70,8 +70,10 @@ import UserStreamTestSupport
         func member() throws -> ChildProcess {
             try ChildProcess(
                 Clients.kcat,
-                ["-b", b, "-G", "kcat-group", "-o", "beginning", "-J", "-X", "session.timeout.ms=6000",
-                    "-X", "auto.commit.interval.ms=200", "grouped"]
+                [
+                    "-b", b, "-G", "kcat-group", "-o", "beginning", "-J", "-X", "session.timeout.ms=6000",
+                    "-X", "auto.commit.interval.ms=200", "grouped",
+                ]
             )
         }
         let first = try member()
@@ -116,7 +118,9 @@ import UserStreamTestSupport
         #expect(afterRestart.sorted() == (200..<210).map { "v\($0)" }.sorted(), "\(resumed.stderr)")
     }
 
-    @Test("confluent-kafka: idempotent acks=all produce, group consume, commit, watermarks, offsets by time, seek, admin")
+    @Test(
+        "confluent-kafka: idempotent acks=all produce, group consume, commit, watermarks, offsets by time, seek, admin"
+    )
     func confluentKafka() async throws {
         let broker = try await TestKafkaBroker()
         defer { Task { await broker.stop() } }

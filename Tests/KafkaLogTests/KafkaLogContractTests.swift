@@ -50,7 +50,10 @@ struct KafkaLogStartingOffsetsTests {
     @Test func aPartitionLeftOutStartsAtTheEarliestNotAtTheGroupsCommit() async throws {
         let broker = try await TestKafkaBroker()
         defer { Task { await broker.stop() } }
-        let log = try KafkaLog(configuration: kafkaTestConfiguration(bootstrap: broker.bootstrap), logger: .kafkaLogTests)
+        let log = try KafkaLog(
+            configuration: kafkaTestConfiguration(bootstrap: broker.bootstrap),
+            logger: .kafkaLogTests
+        )
         try await log.createTopic("t", partitions: 1)
         try await log.produce(
             (0..<10).map { LogRecord(key: nil, value: [UInt8($0)], timestamp: 1_700_000_000_000) },

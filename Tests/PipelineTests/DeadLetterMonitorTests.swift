@@ -22,7 +22,10 @@ struct DeadLetterMonitorTests {
         )
     }
 
-    func waitUntil(_ monitor: DeadLetterMonitor, _ condition: (DeadLetterMonitor.Snapshot) -> Bool) async throws
+    func waitUntil(
+        _ monitor: DeadLetterMonitor,
+        _ condition: (DeadLetterMonitor.Snapshot) -> Bool
+    ) async throws
         -> DeadLetterMonitor.Snapshot
     {
         for _ in 0..<200 {
@@ -71,7 +74,13 @@ struct DeadLetterMonitorTests {
 
     @Test func aDeadLetterWithoutHeadersStillShows() {
         let record = ConsumedRecord(
-            topic: Topics.usersCreatedDLQ, partition: 0, offset: 9, timestamp: 5, key: nil, value: nil, headers: []
+            topic: Topics.usersCreatedDLQ,
+            partition: 0,
+            offset: 9,
+            timestamp: 5,
+            key: nil,
+            value: nil,
+            headers: []
         )
         let letter = DeadLetterMonitor.deadLetter(record)
         #expect(letter.reason == "unknown")

@@ -2,7 +2,7 @@ import EmbeddedLog
 import Foundation
 import Logging
 import Pipeline
-import Store
+import SQLiteStore
 import UserStreamCore
 import UserStreamTestSupport
 

@@ -1,6 +1,6 @@
 import Pipeline
 import RandomUser
-import Store
+import SQLiteStore
 import Synchronization
 import Testing
 import UserStreamCore

@@ -98,7 +98,10 @@ final class CQLChannelHandler: ChannelDuplexHandler {
 
     // MARK: - Actions
 
-    private func run(_ actions: [CQLConnectionStateMachine<EventLoopPromise<CQLResponse>>.Action], _ context: ChannelHandlerContext) {
+    private func run(
+        _ actions: [CQLConnectionStateMachine<EventLoopPromise<CQLResponse>>.Action],
+        _ context: ChannelHandlerContext
+    ) {
         var wrote = false
         for action in actions {
             switch action {

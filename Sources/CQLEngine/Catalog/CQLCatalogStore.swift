@@ -1,7 +1,7 @@
 import CQLWire
 import Foundation
 import GRDB
-import Store
+import SQLiteStore
 
 /// The catalog's persistence: four tables in the CQL file (`cqlks`), read into a ``CQLCatalog`` at start and after
 /// every DDL statement.

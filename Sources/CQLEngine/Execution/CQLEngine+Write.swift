@@ -39,7 +39,13 @@ extension CQLEngine {
             }
             var writes: [CQLWrite] = []
             for statement in batch.statements {
-                writes += try batchWrites(statement, bound: bound, keyspace: keyspace, catalog: catalog, defaults: inner)
+                writes += try batchWrites(
+                    statement,
+                    bound: bound,
+                    keyspace: keyspace,
+                    catalog: catalog,
+                    defaults: inner
+                )
             }
             try Self.checkBatchKinds(writes, type: batch.type)
             return writes

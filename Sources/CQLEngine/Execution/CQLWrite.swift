@@ -1,6 +1,6 @@
-import Synchronization
 import CQLWire
 import GRDB
+import Synchronization
 
 /// A data change, its values evaluated: what INSERT, UPDATE and DELETE (alone or in a batch) do to one table.
 struct CQLWrite: Sendable {
@@ -376,7 +376,8 @@ struct CQLWrite: Sendable {
     }
 
     /// Cassandra's first complaints about a write's WHERE clause: a missing partition key part, then a non-key column.
-    static func checkKeyRestrictions(_ restrictions: [CQLRestriction], table: CQLTableDefinition) throws(CQLEngineError) {
+    static func checkKeyRestrictions(_ restrictions: [CQLRestriction], table: CQLTableDefinition) throws(CQLEngineError)
+    {
         let missing = table.partitionKey.filter { column in
             !restrictions.contains { $0.column.name == column.name }
         }
@@ -521,7 +522,10 @@ struct CQLWrite: Sendable {
         }
     }
 
-    static func databaseKey(_ key: [CQLValue], _ columns: [CQLColumnDefinition]) throws(CQLEngineError) -> [DatabaseValue] {
+    static func databaseKey(
+        _ key: [CQLValue],
+        _ columns: [CQLColumnDefinition]
+    ) throws(CQLEngineError) -> [DatabaseValue] {
         var values: [DatabaseValue] = []
         for (column, value) in zip(columns, key) {
             values.append(try CQLSQLiteMapping.databaseValue(value, as: column.cqlType))
@@ -818,7 +822,12 @@ struct CQLWrite: Sendable {
         var single: PlannedStatement?
         if !table.isNative || Self.isComplete(table, columns: columns) {
             single = PlannedStatement(
-                sql: Self.upsertSQL(table, keyColumns: keyColumns, columns: columns, updated: assignments.map(\.0.name)),
+                sql: Self.upsertSQL(
+                    table,
+                    keyColumns: keyColumns,
+                    columns: columns,
+                    updated: assignments.map(\.0.name)
+                ),
                 arguments: StatementArguments(keyArguments + valueArguments)
             )
         }
@@ -861,7 +870,8 @@ struct CQLWrite: Sendable {
         let update =
             updated.isEmpty
             ? "DO NOTHING"
-            : "DO UPDATE SET " + updated.map { "\(CQLSQL.quote($0)) = excluded.\(CQLSQL.quote($0))" }.joined(separator: ", ")
+            : "DO UPDATE SET "
+                + updated.map { "\(CQLSQL.quote($0)) = excluded.\(CQLSQL.quote($0))" }.joined(separator: ", ")
         let sql =
             "INSERT INTO \(table.sqlName) (\(columns.map(CQLSQL.quote).joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) ON CONFLICT (\(conflict)) \(update)"
         upsertSQLCache.withLock { cache in

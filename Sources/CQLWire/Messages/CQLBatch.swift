@@ -92,7 +92,10 @@ public struct CQLBatch: CQLMessage {
             let flags = try buffer.readCQLByte()
             guard flags & 0x40 == 0 else {
                 throw CQLWireError(
-                    .malformed, "BATCH names for values (flag 0x40) cannot be decoded (CASSANDRA-10246)", bytes: buffer)
+                    .malformed,
+                    "BATCH names for values (flag 0x40) cannot be decoded (CASSANDRA-10246)",
+                    bytes: buffer
+                )
             }
             if flags & 0x10 != 0 { batch.serialConsistency = try buffer.readCQLConsistency() }
             if flags & 0x20 != 0 { batch.defaultTimestamp = try buffer.readCQLLong() }

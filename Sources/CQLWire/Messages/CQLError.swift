@@ -17,12 +17,22 @@ public struct CQLError: CQLMessage, Error {
         case readTimeout(consistency: CQLConsistency, received: Int32, blockFor: Int32, dataPresent: Bool)
         /// 0x1300 Read_failure: `<cl><received><blockfor><numfailures><data_present>`.
         case readFailure(
-            consistency: CQLConsistency, received: Int32, blockFor: Int32, failures: Int32, dataPresent: Bool)
+            consistency: CQLConsistency,
+            received: Int32,
+            blockFor: Int32,
+            failures: Int32,
+            dataPresent: Bool
+        )
         /// 0x1400 Function_failure: `<keyspace><function><arg_types>`.
         case functionFailure(keyspace: String, function: String, argumentTypes: [String])
         /// 0x1500 Write_failure: `<cl><received><blockfor><numfailures><write_type>`.
         case writeFailure(
-            consistency: CQLConsistency, received: Int32, blockFor: Int32, failures: Int32, writeType: String)
+            consistency: CQLConsistency,
+            received: Int32,
+            blockFor: Int32,
+            failures: Int32,
+            writeType: String
+        )
         /// 0x2400 Already_exists: `<ks><table>` (the table empty for a keyspace).
         case alreadyExists(keyspace: String, table: String)
         /// 0x2500 Unprepared: the unknown id, `[short bytes]`.
@@ -64,15 +74,21 @@ public struct CQLError: CQLMessage, Error {
                 let received = try buffer.readCQLInt()
                 let blockFor = try buffer.readCQLInt()
                 details = .writeTimeout(
-                    consistency: consistency, received: received, blockFor: blockFor,
-                    writeType: try buffer.readCQLString())
+                    consistency: consistency,
+                    received: received,
+                    blockFor: blockFor,
+                    writeType: try buffer.readCQLString()
+                )
             case .readTimeout:
                 let consistency = try buffer.readCQLConsistency()
                 let received = try buffer.readCQLInt()
                 let blockFor = try buffer.readCQLInt()
                 details = .readTimeout(
-                    consistency: consistency, received: received, blockFor: blockFor,
-                    dataPresent: try buffer.readCQLByte() != 0)
+                    consistency: consistency,
+                    received: received,
+                    blockFor: blockFor,
+                    dataPresent: try buffer.readCQLByte() != 0
+                )
             case .readFailure:
                 try requireCQLv4(version, "Read_failure ERROR")
                 let consistency = try buffer.readCQLConsistency()
@@ -80,13 +96,20 @@ public struct CQLError: CQLMessage, Error {
                 let blockFor = try buffer.readCQLInt()
                 let failures = try buffer.readCQLInt()
                 details = .readFailure(
-                    consistency: consistency, received: received, blockFor: blockFor, failures: failures,
-                    dataPresent: try buffer.readCQLByte() != 0)
+                    consistency: consistency,
+                    received: received,
+                    blockFor: blockFor,
+                    failures: failures,
+                    dataPresent: try buffer.readCQLByte() != 0
+                )
             case .functionFailure:
                 let keyspace = try buffer.readCQLString()
                 let function = try buffer.readCQLString()
                 details = .functionFailure(
-                    keyspace: keyspace, function: function, argumentTypes: try buffer.readCQLStringList())
+                    keyspace: keyspace,
+                    function: function,
+                    argumentTypes: try buffer.readCQLStringList()
+                )
             case .writeFailure:
                 try requireCQLv4(version, "Write_failure ERROR")
                 let consistency = try buffer.readCQLConsistency()
@@ -94,8 +117,12 @@ public struct CQLError: CQLMessage, Error {
                 let blockFor = try buffer.readCQLInt()
                 let failures = try buffer.readCQLInt()
                 details = .writeFailure(
-                    consistency: consistency, received: received, blockFor: blockFor, failures: failures,
-                    writeType: try buffer.readCQLString())
+                    consistency: consistency,
+                    received: received,
+                    blockFor: blockFor,
+                    failures: failures,
+                    writeType: try buffer.readCQLString()
+                )
             case .alreadyExists:
                 let keyspace = try buffer.readCQLString()
                 details = .alreadyExists(keyspace: keyspace, table: try buffer.readCQLString())

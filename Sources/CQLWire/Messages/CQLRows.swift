@@ -91,7 +91,8 @@ public struct CQLRowsWriter {
     ///
     /// - Throws: ``CQLWireError`` `.invalidValue` for a row of the wrong width or a value that does not fit its
     ///   column.
-    public mutating func writeRow(_ row: some Collection<CQLValue>, into buffer: inout ByteBuffer) throws(CQLWireError) {
+    public mutating func writeRow(_ row: some Collection<CQLValue>, into buffer: inout ByteBuffer) throws(CQLWireError)
+    {
         guard row.count == metadata.columnCount else {
             throw CQLWireError(.invalidValue, "row of \(row.count) values for \(metadata.columnCount) columns")
         }
@@ -178,7 +179,9 @@ extension ByteBuffer {
 
     /// Reads a Rows `<metadata>`. For a No_metadata result, `knownColumns` (the columns the client got from
     /// PREPARE) are used when they are as many as `<columns_count>`.
-    public mutating func readCQLRowsMetadata(knownColumns: [CQLColumnSpec]? = nil) throws(CQLWireError) -> CQLRowsMetadata {
+    public mutating func readCQLRowsMetadata(
+        knownColumns: [CQLColumnSpec]? = nil
+    ) throws(CQLWireError) -> CQLRowsMetadata {
         let flags = CQLRowsMetadata.Flags(rawValue: try readCQLInt())
         let count = Int(try readCQLInt())
         guard count >= 0 else {

@@ -4,8 +4,8 @@ import Foundation
 import Logging
 import Pipeline
 import RandomUser
+import SQLiteStore
 import ServiceLifecycle
-import Store
 import Synchronization
 import UserStreamCore
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Store
+import SQLiteStore
 import UserStreamCore
 
 struct QueryCommand: AsyncParsableCommand {

@@ -5,8 +5,8 @@ import HTTPServer
 import KafkaBroker
 import Logging
 import Pipeline
+import SQLiteStore
 import ServiceLifecycle
-import Store
 import UserStreamCore
 
 struct RunCommand: AsyncParsableCommand {

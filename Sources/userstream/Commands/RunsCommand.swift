@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Store
+import SQLiteStore
 import UserStreamCore
 
 struct RunsCommand: AsyncParsableCommand {

@@ -3,8 +3,8 @@ import HTTPServer
 import KafkaLog
 import Logging
 import Pipeline
+import SQLiteStore
 import ServiceLifecycle
-import Store
 import UserStreamCore
 
 struct ServeCommand: AsyncParsableCommand {

@@ -42,7 +42,9 @@ struct CassandraOptions: ParsableArguments {
     @Flag(name: .customLong("cassandra-tls"), help: "Connect to Cassandra with TLS. (env: USERSTREAM_CASSANDRA_TLS)")
     var tlsFlag: Bool = false
 
-    @Option(help: "CA certificate file (PEM) for Cassandra's TLS; implies --cassandra-tls. (env: USERSTREAM_CASSANDRA_CA)")
+    @Option(
+        help: "CA certificate file (PEM) for Cassandra's TLS; implies --cassandra-tls. (env: USERSTREAM_CASSANDRA_CA)"
+    )
     var cassandraCa: String?
 
     @Option(

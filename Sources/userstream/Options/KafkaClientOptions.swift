@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import KafkaLog
 
 /// Selects a real Kafka cluster (through librdkafka) instead of the embedded log.

@@ -1,13 +1,13 @@
 import ArgumentParser
 import CassandraStore
 import EmbeddedLog
-import KafkaLog
 import Foundation
+import KafkaLog
 import Logging
 import Pipeline
 import RandomUser
+import SQLiteStore
 import ServiceLifecycle
-import Store
 import UserStreamCore
 
 /// Opens the embedded engines and sources from CLI options. Commands only build configuration and run services.
@@ -129,7 +129,10 @@ extension Components {
     }
 
     /// Connects to a Cassandra cluster as the store.
-    static func openCassandra(_ configuration: CassandraStoreConfiguration, logger: Logger) async throws -> CassandraStore {
+    static func openCassandra(
+        _ configuration: CassandraStoreConfiguration,
+        logger: Logger
+    ) async throws -> CassandraStore {
         logger.info(
             "cassandra.connecting",
             metadata: [

@@ -5,9 +5,9 @@ import Dashboard
 import HTTPServer
 import Logging
 import Pipeline
+import SQLiteStore
 import ServiceLifecycle
-import Store
-import TrinoProtocol
+import TrinoFrontEnd
 import UserStreamCore
 
 /// `--snapshot-interval` and `--snapshot-max-rows`: how the HTTP server's copy of a Cassandra keyspace is kept.
@@ -147,6 +147,7 @@ extension Components {
 struct SnapshotFailure: Error, CustomStringConvertible {
     var message: String?
     var description: String {
-        message.map { "the last refresh of the local copy failed: \($0)" } ?? "the first copy of the keyspace is being made"
+        message.map { "the last refresh of the local copy failed: \($0)" }
+            ?? "the first copy of the keyspace is being made"
     }
 }

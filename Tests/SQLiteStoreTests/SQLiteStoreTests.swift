@@ -4,7 +4,7 @@ import Testing
 import UserStreamCore
 import UserStreamTestSupport
 
-@testable import Store
+@testable import SQLiteStore
 
 @Suite("SQLiteStore")
 struct SQLiteStoreTests {

@@ -1,8 +1,8 @@
 import Foundation
-import Store
+import SQLiteStore
 import Testing
 
-@testable import TrinoProtocol
+@testable import TrinoFrontEnd
 
 @Suite("Trino SQL on the store: what clients and Superset send")
 struct TranslationTests {
@@ -40,7 +40,10 @@ struct TranslationTests {
         )
         #expect(unqualified.error?.errorName == "MISSING_SCHEMA_NAME")
         // Like Trino: a schema-qualified name needs the session's catalog.
-        let noCatalog = try await manager.run("SELECT count(*) FROM spark_streams.created_users", session: TrinoSession())
+        let noCatalog = try await manager.run(
+            "SELECT count(*) FROM spark_streams.created_users",
+            session: TrinoSession()
+        )
         #expect(noCatalog.error?.message == "line 1:22: Catalog must be specified when session catalog is not set")
     }
 
@@ -232,7 +235,9 @@ struct TranslationTests {
         let use = try await manager.run("USE cassandra.spark_streams")
         #expect(
             use.responses.first?.headers
-                == [TrinoHeader("X-Trino-Set-Catalog", "cassandra"), TrinoHeader("X-Trino-Set-Schema", "spark_streams")]
+                == [
+                    TrinoHeader("X-Trino-Set-Catalog", "cassandra"), TrinoHeader("X-Trino-Set-Schema", "spark_streams"),
+                ]
         )
         let reset = try await manager.run("RESET SESSION query_max_run_time")
         #expect(reset.responses.first?.headers == [TrinoHeader("X-Trino-Clear-Session", "query_max_run_time")])
@@ -274,20 +279,29 @@ struct TranslationTests {
             return result.rows
         }
         #expect(
-            try await truncated("second") == [
-                "2024-05-01 12:00:05.000", "2024-05-01 12:00:40.000", "2024-05-01 12:01:10.000",
-                "2024-05-01 12:02:00.000", "2024-05-06 13:00:00.000",
-            ].map { [.string($0)] }
+            try await truncated("second")
+                == [
+                    "2024-05-01 12:00:05.000", "2024-05-01 12:00:40.000", "2024-05-01 12:01:10.000",
+                    "2024-05-01 12:02:00.000", "2024-05-06 13:00:00.000",
+                ].map { [.string($0)] }
         )
-        #expect(try await truncated("hour") == [[.string("2024-05-01 12:00:00.000")], [.string("2024-05-06 13:00:00.000")]])
-        #expect(try await truncated("day") == [[.string("2024-05-01 00:00:00.000")], [.string("2024-05-06 00:00:00.000")]])
+        #expect(
+            try await truncated("hour") == [[.string("2024-05-01 12:00:00.000")], [.string("2024-05-06 13:00:00.000")]]
+        )
+        #expect(
+            try await truncated("day") == [[.string("2024-05-01 00:00:00.000")], [.string("2024-05-06 00:00:00.000")]]
+        )
         // 2024-05-01 is a Wednesday, 2024-05-06 a Monday: ISO weeks start on Monday.
-        #expect(try await truncated("week") == [[.string("2024-04-29 00:00:00.000")], [.string("2024-05-06 00:00:00.000")]])
+        #expect(
+            try await truncated("week") == [[.string("2024-04-29 00:00:00.000")], [.string("2024-05-06 00:00:00.000")]]
+        )
         #expect(try await truncated("month") == [[.string("2024-05-01 00:00:00.000")]])
         #expect(try await truncated("quarter") == [[.string("2024-04-01 00:00:00.000")]])
         #expect(try await truncated("year") == [[.string("2024-01-01 00:00:00.000")]])
 
-        let badUnit = try await manager.run("SELECT date_trunc('fortnight', CAST(ingested_at AS TIMESTAMP)) FROM created_users")
+        let badUnit = try await manager.run(
+            "SELECT date_trunc('fortnight', CAST(ingested_at AS TIMESTAMP)) FROM created_users"
+        )
         #expect(badUnit.error?.errorName == "INVALID_FUNCTION_ARGUMENT")
     }
 

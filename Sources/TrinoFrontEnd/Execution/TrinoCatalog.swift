@@ -94,7 +94,9 @@ public struct TrinoCatalog: Sendable, Hashable {
 
     static let tableComments = Table(
         name: "table_comments",
-        columns: [("catalog_name", .varchar), ("schema_name", .varchar), ("table_name", .varchar), ("comment", .varchar)]
+        columns: [
+            ("catalog_name", .varchar), ("schema_name", .varchar), ("table_name", .varchar), ("comment", .varchar),
+        ]
     )
 
     /// Tables of `schema` in catalog `cassandra`, or `nil` if there is no such schema.

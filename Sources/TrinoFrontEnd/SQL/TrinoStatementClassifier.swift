@@ -106,7 +106,11 @@ struct TrinoStatementClassifier {
             let pattern = try likePattern(&rest)
             try expectEnd(rest)
             guard let catalogName else {
-                throw TrinoQueryFailure.at(what, .genericUserError, "Catalog must be specified when session catalog is not set")
+                throw TrinoQueryFailure.at(
+                    what,
+                    .genericUserError,
+                    "Catalog must be specified when session catalog is not set"
+                )
             }
             let schemas: [String]
             switch catalogName {
@@ -124,7 +128,9 @@ struct TrinoStatementClassifier {
             var nameToken = what
             if let first = rest.first, first.isWord("FROM") || first.isWord("IN") {
                 let (parts, used) = qualifiedName(rest, from: 1)
-                guard !parts.isEmpty, parts.count <= 2 else { throw syntaxError(rest, at: 1, expecting: "<identifier>") }
+                guard !parts.isEmpty, parts.count <= 2 else {
+                    throw syntaxError(rest, at: 1, expecting: "<identifier>")
+                }
                 nameToken = rest[1]
                 schema = parts.last
                 if parts.count == 2 { catalogName = parts[0] }
@@ -133,7 +139,11 @@ struct TrinoStatementClassifier {
             let pattern = try likePattern(&rest)
             try expectEnd(rest)
             guard let schema else {
-                throw TrinoQueryFailure.at(what, .missingSchemaName, "Schema must be specified when session schema is not set")
+                throw TrinoQueryFailure.at(
+                    what,
+                    .missingSchemaName,
+                    "Schema must be specified when session schema is not set"
+                )
             }
             let tables = try resolveSchema(catalog: catalogName, schema: schema, at: nameToken)
             return .rows(
@@ -146,7 +156,11 @@ struct TrinoStatementClassifier {
             }
             return try showColumns(Array(rest.dropFirst()), statement: what)
         default:
-            throw TrinoQueryFailure.at(what, .notSupported, "SHOW \(what.value.uppercased()) is not supported by this server")
+            throw TrinoQueryFailure.at(
+                what,
+                .notSupported,
+                "SHOW \(what.value.uppercased()) is not supported by this server"
+            )
         }
     }
 
@@ -171,11 +185,19 @@ struct TrinoStatementClassifier {
     }
 
     /// Tables of a schema of catalog `cassandra` (or `system`).
-    private func resolveSchema(catalog catalogName: String?, schema: String, at token: SQLToken) throws(TrinoQueryFailure)
+    private func resolveSchema(
+        catalog catalogName: String?,
+        schema: String,
+        at token: SQLToken
+    ) throws(TrinoQueryFailure)
         -> [TrinoCatalog.Table]
     {
         guard let catalogName else {
-            throw TrinoQueryFailure.at(token, .genericUserError, "Catalog must be specified when session catalog is not set")
+            throw TrinoQueryFailure.at(
+                token,
+                .genericUserError,
+                "Catalog must be specified when session catalog is not set"
+            )
         }
         if catalogName == TrinoCatalog.systemCatalog {
             if schema == "metadata" { return [TrinoCatalog.tableComments] }
@@ -195,7 +217,11 @@ struct TrinoStatementClassifier {
         let schema = parts.count >= 2 ? parts[parts.count - 2] : session.schema
         let catalogName = parts.count == 3 ? parts[0] : session.catalog
         guard let schema else {
-            throw TrinoQueryFailure.at(token, .missingSchemaName, "Schema must be specified when session schema is not set")
+            throw TrinoQueryFailure.at(
+                token,
+                .missingSchemaName,
+                "Schema must be specified when session schema is not set"
+            )
         }
         let tables = try resolveSchema(catalog: catalogName, schema: schema, at: token)
         guard let table = tables.first(where: { $0.name == tableName }) else {
@@ -226,7 +252,11 @@ struct TrinoStatementClassifier {
     private func set(_ tokens: [SQLToken]) throws(TrinoQueryFailure) -> TrinoStatement {
         guard tokens.count >= 2, tokens[1].isWord("SESSION") else {
             let token = tokens.count >= 2 ? tokens[1] : tokens[0]
-            throw TrinoQueryFailure.at(token, .notSupported, "SET \(token.value.uppercased()) is not supported by this server")
+            throw TrinoQueryFailure.at(
+                token,
+                .notSupported,
+                "SET \(token.value.uppercased()) is not supported by this server"
+            )
         }
         guard let equals = tokens.firstIndex(where: { $0.isSymbol("=") }), equals > 2, equals + 1 < tokens.count else {
             throw syntaxError(tokens, at: min(2, tokens.count - 1), expecting: "'='")
@@ -278,7 +308,9 @@ struct TrinoStatementClassifier {
         }
         var arguments: [[SQLToken]] = []
         if index < tokens.count {
-            guard tokens[index].isWord("USING") else { throw syntaxError(tokens, at: index, expecting: "'USING', <EOF>") }
+            guard tokens[index].isWord("USING") else {
+                throw syntaxError(tokens, at: index, expecting: "'USING', <EOF>")
+            }
             var current: [SQLToken] = []
             var depth = 0
             for token in tokens[(index + 1)...] {

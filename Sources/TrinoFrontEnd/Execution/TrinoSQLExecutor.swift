@@ -1,11 +1,16 @@
 import Foundation
-import Store
+import SQLiteStore
 
 /// Where translated queries run: the embedded store (`SQLiteStore` conforms), or a test double.
 public protocol TrinoSQLExecutor: Sendable {
     /// Runs one read-only SQLite statement, stopping after `maxRows` rows or `maxBytes` of cells (reporting
     /// `isComplete == false`), and throwing `StoreError.Code.interrupted` when `interrupter` fires.
-    func typedQuery(_ text: String, maxRows: Int, maxBytes: Int, interrupter: QueryInterrupter?) async throws
+    func typedQuery(
+        _ text: String,
+        maxRows: Int,
+        maxBytes: Int,
+        interrupter: QueryInterrupter?
+    ) async throws
         -> TypedQueryResult
 }
 
@@ -71,12 +76,21 @@ enum TrinoResultMapping {
         case (.integer(let number), _): return .string(String(number))
         case (.real(let number), _): return .string(String(number))
         case (.blob(let bytes), _):
-            return .string(bytes.map { byte in String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined())
+            return .string(
+                bytes.map { byte in
+                    String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
+                }.joined()
+            )
         }
     }
 
     /// A Trino error for a store error, located at the token SQLite names when it names one.
-    static func failure(_ error: any Error, query: TranslatedQuery, interrupter: QueryInterrupter, timeLimit: Duration)
+    static func failure(
+        _ error: any Error,
+        query: TranslatedQuery,
+        interrupter: QueryInterrupter,
+        timeLimit: Duration
+    )
         -> TrinoQueryFailure
     {
         guard let error = error as? StoreError else {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import TrinoProtocol
+@testable import TrinoFrontEnd
 
 @Suite("Protocol documents encode as Trino's")
 struct QueryResultsJSONTests {
@@ -19,7 +19,10 @@ struct QueryResultsJSONTests {
                 Column(name: "latitude", type: .double),
             ],
             data: [
-                [.string("female"), .string("2024-05-01 12:00:00.000"), .integer(3), .string("00000000-0000-4000-a000-000000000000"), .double(10.5)],
+                [
+                    .string("female"), .string("2024-05-01 12:00:00.000"), .integer(3),
+                    .string("00000000-0000-4000-a000-000000000000"), .double(10.5),
+                ],
                 [.null, .string("2024-05-01 12:01:00.000"), .integer(1), .null, .double(.nan)],
             ],
             stats: StatementStats(

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import TrinoProtocol
+@testable import TrinoFrontEnd
 
 @Suite("Query lifecycle: submit, pages, cancel, expiry, limits")
 struct QueryLifecycleTests {
@@ -48,7 +48,9 @@ struct QueryLifecycleTests {
         configuration.pageRowLimit = 2
         let manager = fixture.manager(configuration)
         let submitted = manager.submit(sql: "SELECT id FROM created_users", session: sparkStreams, baseURL: "http://h")
-        let path = try #require(TrinoStatementPath(path: String(submitted.results.nextUri!.dropFirst("http://h".count))))
+        let path = try #require(
+            TrinoStatementPath(path: String(submitted.results.nextUri!.dropFirst("http://h".count)))
+        )
 
         let page1 = try await manager.next(queryID: path.queryID, slug: path.slug, token: 1, baseURL: "http://h")
         let again = try await manager.next(queryID: path.queryID, slug: path.slug, token: 1, baseURL: "http://h")
@@ -74,7 +76,9 @@ struct QueryLifecycleTests {
         defer { Task { await fixture.remove() } }
         let manager = fixture.manager()
         let submitted = manager.submit(sql: "SELECT 1", session: sparkStreams, baseURL: "http://h")
-        let path = try #require(TrinoStatementPath(path: String(submitted.results.nextUri!.dropFirst("http://h".count))))
+        let path = try #require(
+            TrinoStatementPath(path: String(submitted.results.nextUri!.dropFirst("http://h".count)))
+        )
         #expect(manager.queryCount == 1)
         #expect(!manager.cancel(queryID: path.queryID, slug: "wrong"))
         #expect(manager.cancel(queryID: path.queryID, slug: path.slug))
@@ -111,7 +115,9 @@ struct QueryLifecycleTests {
         unlimited.queryTimeLimit = .seconds(600)
         let patient = fixture.manager(unlimited)
         let submitted = patient.submit(sql: slow, session: sparkStreams, baseURL: "http://h")
-        let path = try #require(TrinoStatementPath(path: String(submitted.results.nextUri!.dropFirst("http://h".count))))
+        let path = try #require(
+            TrinoStatementPath(path: String(submitted.results.nextUri!.dropFirst("http://h".count)))
+        )
         async let page = patient.next(queryID: path.queryID, slug: path.slug, token: 1, baseURL: "http://h")
         try await Task.sleep(for: .milliseconds(100))
         #expect(patient.cancel(queryID: path.queryID, slug: path.slug))
@@ -130,7 +136,9 @@ struct QueryLifecycleTests {
         configuration.finishedQueryRetention = .seconds(5)
         let manager = fixture.manager(configuration, now: clock.now)
         let abandoned = manager.submit(sql: "SELECT 1", session: sparkStreams, baseURL: "http://h")
-        let path = try #require(TrinoStatementPath(path: String(abandoned.results.nextUri!.dropFirst("http://h".count))))
+        let path = try #require(
+            TrinoStatementPath(path: String(abandoned.results.nextUri!.dropFirst("http://h".count)))
+        )
         clock.advance(.seconds(59))
         manager.expireAbandonedQueries()
         #expect(manager.queryCount == 1)
@@ -166,8 +174,13 @@ struct QueryLifecycleTests {
         var next = one.results.nextUri
         while let uri = next {
             let path = try #require(TrinoStatementPath(path: String(uri.dropFirst("http://h".count))))
-            next = try await manager.next(queryID: path.queryID, slug: path.slug, token: path.token, baseURL: "http://h")
-                .results.nextUri
+            next = try await manager.next(
+                queryID: path.queryID,
+                slug: path.slug,
+                token: path.token,
+                baseURL: "http://h"
+            )
+            .results.nextUri
         }
         #expect(manager.submit(sql: "SELECT 4", session: sparkStreams, baseURL: "http://h").results.error == nil)
     }

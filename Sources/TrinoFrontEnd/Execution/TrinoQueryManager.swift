@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Store
+import SQLiteStore
 import Synchronization
 import UserStreamCore
 
@@ -116,7 +116,10 @@ public final class TrinoQueryManager: Sendable {
         do {
             statement = try classifier.classify(sql)
         } catch {
-            logger.debug("trino.query.rejected", metadata: ["trino.query_id": "\(id)", "trino.error": "\(error.message)"])
+            logger.debug(
+                "trino.query.rejected",
+                metadata: ["trino.query_id": "\(id)", "trino.error": "\(error.message)"]
+            )
             return TrinoResponse(results: failed(id: id, baseURL: baseURL, error, elapsed: .zero))
         }
         let phase: Phase
@@ -178,7 +181,12 @@ public final class TrinoQueryManager: Sendable {
     // MARK: - GET nextUri
 
     /// The page for `token` of the query (the path segments of its `nextUri`).
-    public func next(queryID: String, slug: String, token: Int, baseURL: String) async throws(TrinoRequestError)
+    public func next(
+        queryID: String,
+        slug: String,
+        token: Int,
+        baseURL: String
+    ) async throws(TrinoRequestError)
         -> TrinoResponse
     {
         let time = now()
@@ -436,7 +444,8 @@ public struct TrinoStatementPath: Sendable, Hashable {
     /// Parses a request path; `nil` if it is not a statement `nextUri` path.
     public init?(path: String) {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        guard parts.count == 6, parts[0] == "v1", parts[1] == "statement", parts[2] == "queued" || parts[2] == "executing",
+        guard parts.count == 6, parts[0] == "v1", parts[1] == "statement",
+            parts[2] == "queued" || parts[2] == "executing",
             let token = Int(parts[5]), token >= 0
         else { return nil }
         queryID = String(parts[3])

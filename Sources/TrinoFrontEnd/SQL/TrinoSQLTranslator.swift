@@ -180,7 +180,11 @@ struct TrinoSQLTranslator {
                 case "LIMIT":
                     inFrom = false
                     guard let count = next, count.kind == .number || count.isWord("ALL") else {
-                        throw TrinoQueryFailure.at(next ?? token, .syntaxError, "mismatched input '\(next?.value ?? "<EOF>")'. Expecting: <integer>, 'ALL'")
+                        throw TrinoQueryFailure.at(
+                            next ?? token,
+                            .syntaxError,
+                            "mismatched input '\(next?.value ?? "<EOF>")'. Expecting: <integer>, 'ALL'"
+                        )
                     }
                     out.append("LIMIT \(count.isWord("ALL") ? "-1" : count.value)")
                     limitWritten = true
@@ -189,25 +193,40 @@ struct TrinoSQLTranslator {
                 case "OFFSET":
                     inFrom = false
                     guard let count = next, count.kind == .number else {
-                        throw TrinoQueryFailure.at(next ?? token, .syntaxError, "mismatched input '\(next?.value ?? "<EOF>")'. Expecting: <integer>")
+                        throw TrinoQueryFailure.at(
+                            next ?? token,
+                            .syntaxError,
+                            "mismatched input '\(next?.value ?? "<EOF>")'. Expecting: <integer>"
+                        )
                     }
                     pendingOffset = count.value
                     index += 2
-                    if index < range.upperBound, tokens[index].isWord("ROW") || tokens[index].isWord("ROWS") { index += 1 }
+                    if index < range.upperBound, tokens[index].isWord("ROW") || tokens[index].isWord("ROWS") {
+                        index += 1
+                    }
                     if limitWritten { flushOffset() }
                     continue
                 case "FETCH":
                     // FETCH FIRST|NEXT [n] ROW|ROWS ONLY
                     var position = index + 1
-                    if position < range.upperBound, tokens[position].isWord("FIRST") || tokens[position].isWord("NEXT") { position += 1 }
+                    if position < range.upperBound, tokens[position].isWord("FIRST") || tokens[position].isWord("NEXT")
+                    {
+                        position += 1
+                    }
                     var count = "1"
                     if position < range.upperBound, tokens[position].kind == .number {
                         count = tokens[position].value
                         position += 1
                     }
-                    if position < range.upperBound, tokens[position].isWord("ROW") || tokens[position].isWord("ROWS") { position += 1 }
+                    if position < range.upperBound, tokens[position].isWord("ROW") || tokens[position].isWord("ROWS") {
+                        position += 1
+                    }
                     guard position < range.upperBound, tokens[position].isWord("ONLY") else {
-                        throw TrinoQueryFailure.at(tokens[min(position, range.upperBound - 1)], .notSupported, "FETCH … WITH TIES is not supported")
+                        throw TrinoQueryFailure.at(
+                            tokens[min(position, range.upperBound - 1)],
+                            .notSupported,
+                            "FETCH … WITH TIES is not supported"
+                        )
                     }
                     out.append("LIMIT \(count)")
                     limitWritten = true
@@ -215,7 +234,11 @@ struct TrinoSQLTranslator {
                     index = position + 1
                     continue
                 case "INTERVAL":
-                    throw TrinoQueryFailure.at(token, .notSupported, "INTERVAL literals are not supported by this server; use date_add()")
+                    throw TrinoQueryFailure.at(
+                        token,
+                        .notSupported,
+                        "INTERVAL literals are not supported by this server; use date_add()"
+                    )
                 case "CURRENT_TIMESTAMP", "LOCALTIMESTAMP":
                     out.append(Self.timestamp("'now'"))
                     // `current_timestamp(3)`: the precision changes nothing here.
@@ -233,7 +256,9 @@ struct TrinoSQLTranslator {
                     }
                     out.append(token.sqlite)
                 default:
-                    if let next, next.isSymbol("("), let close = matchingParenthesis(index + 1), close < range.upperBound {
+                    if let next, next.isSymbol("("), let close = matchingParenthesis(index + 1),
+                        close < range.upperBound
+                    {
                         out.append(try function(at: index, close: close))
                         index = close + 1
                         continue
@@ -251,7 +276,11 @@ struct TrinoSQLTranslator {
                 }
                 if token.isSymbol(",") && inFrom { expectTable = true }
                 if token.isSymbol("[") {
-                    throw TrinoQueryFailure.at(token, .notSupported, "array subscripts are not supported by this server")
+                    throw TrinoQueryFailure.at(
+                        token,
+                        .notSupported,
+                        "array subscripts are not supported by this server"
+                    )
                 }
                 out.append(token.value)
             case .parameter:
@@ -272,7 +301,11 @@ struct TrinoSQLTranslator {
     private static let joinKeywords: Set<String> = ["LEFT", "RIGHT", "INNER", "CROSS", "FULL", "OUTER", "NATURAL"]
 
     /// The outermost select list: items translated one by one, unaliased expressions named `_colN`, types noted.
-    private mutating func selectList(after select: Int, in range: Range<Int>, into out: inout [String])
+    private mutating func selectList(
+        after select: Int,
+        in range: Range<Int>,
+        into out: inout [String]
+    )
         throws(TrinoQueryFailure) -> Int
     {
         out.append("SELECT")
@@ -306,25 +339,34 @@ struct TrinoSQLTranslator {
         var items: [String] = []
         for (position, item) in split(start..<end).enumerated() {
             guard !item.isEmpty else {
-                throw TrinoQueryFailure.at(tokens[item.lowerBound], .syntaxError, "mismatched input ','. Expecting: <expression>")
+                throw TrinoQueryFailure.at(
+                    tokens[item.lowerBound],
+                    .syntaxError,
+                    "mismatched input ','. Expecting: <expression>"
+                )
             }
             var expression = item
             var alias: String?
             let last = tokens[item.upperBound - 1]
-            if item.count >= 2, let name = last.identifier, !Self.clauseKeywords.contains(last.upper) || last.kind == .quotedIdentifier {
+            if item.count >= 2, let name = last.identifier,
+                !Self.clauseKeywords.contains(last.upper) || last.kind == .quotedIdentifier
+            {
                 let before = tokens[item.upperBound - 2]
                 if before.isWord("AS") {
                     alias = name
                     expression = item.lowerBound..<(item.upperBound - 2)
-                } else if before.isSymbol(")") || before.identifier != nil || before.kind == .number || before.kind == .string,
-                    !before.isSymbol("."), !(item.count == 2 && before.identifier != nil && Self.clauseKeywords.contains(before.upper))
+                } else if before.isSymbol(")") || before.identifier != nil || before.kind == .number
+                    || before.kind == .string,
+                    !before.isSymbol("."),
+                    !(item.count == 2 && before.identifier != nil && Self.clauseKeywords.contains(before.upper))
                 {
                     alias = name
                     expression = item.lowerBound..<(item.upperBound - 1)
                 }
             }
             let sql = try translate(expression, topLevel: false)
-            let isStar = tokens[expression.upperBound - 1].isSymbol("*")
+            let isStar =
+                tokens[expression.upperBound - 1].isSymbol("*")
                 && (expression.count == 1 || tokens[expression.upperBound - 2].isSymbol("."))
             if isStar {
                 hints = nil
@@ -348,7 +390,8 @@ struct TrinoSQLTranslator {
         for index in range {
             let token = tokens[index]
             if expectName {
-                guard let identifier = token.identifier, token.kind == .quotedIdentifier || !Self.clauseKeywords.contains(token.upper)
+                guard let identifier = token.identifier,
+                    token.kind == .quotedIdentifier || !Self.clauseKeywords.contains(token.upper)
                 else { return nil }
                 if token.kind == .word, ["CURRENT_TIMESTAMP", "CURRENT_DATE", "LOCALTIMESTAMP"].contains(token.upper) {
                     return nil
@@ -367,7 +410,8 @@ struct TrinoSQLTranslator {
         let first = tokens[range.lowerBound]
         if range.count == 1 {
             switch first.kind {
-            case .number: return first.value.contains(".") || first.value.lowercased().contains("e") ? .double : .integer
+            case .number:
+                return first.value.contains(".") || first.value.lowercased().contains("e") ? .double : .integer
             case .string: return .varchar
             case .word:
                 switch first.upper {
@@ -389,7 +433,9 @@ struct TrinoSQLTranslator {
         switch name {
         case "cast", "try_cast":
             let inner = (range.lowerBound + 2)..<(range.upperBound - 1)
-            guard let asIndex = inner.last(where: { tokens[$0].isWord("AS") }), asIndex + 1 < inner.upperBound else { return nil }
+            guard let asIndex = inner.last(where: { tokens[$0].isWord("AS") }), asIndex + 1 < inner.upperBound else {
+                return nil
+            }
             return Self.castType(tokens[asIndex + 1].upper)
         case "date_trunc", "from_iso8601_timestamp", "date_add", "from_unixtime", "now", "date_parse":
             return .timestamp3
@@ -437,7 +483,11 @@ struct TrinoSQLTranslator {
 
     // MARK: - Tables
 
-    private mutating func tableReference(at start: Int, in range: Range<Int>, into out: inout [String])
+    private mutating func tableReference(
+        at start: Int,
+        in range: Range<Int>,
+        into out: inout [String]
+    )
         throws(TrinoQueryFailure) -> Int
     {
         var parts: [String] = []
@@ -445,7 +495,9 @@ struct TrinoSQLTranslator {
         while index < range.upperBound, let name = tokens[index].identifier {
             parts.append(name)
             index += 1
-            guard index + 1 < range.upperBound, tokens[index].isSymbol("."), tokens[index + 1].identifier != nil else { break }
+            guard index + 1 < range.upperBound, tokens[index].isSymbol("."), tokens[index + 1].identifier != nil else {
+                break
+            }
             index += 1
         }
         let token = tokens[start]
@@ -454,26 +506,43 @@ struct TrinoSQLTranslator {
             let next = tokens[index]
             if next.isWord("AS") { return true }
             if next.kind == .quotedIdentifier { return true }
-            return next.kind == .word && !Self.clauseKeywords.contains(next.upper) && !Self.joinKeywords.contains(next.upper)
+            return next.kind == .word && !Self.clauseKeywords.contains(next.upper)
+                && !Self.joinKeywords.contains(next.upper)
         }()
         if parts.count == 1, cteNames.contains(parts[0]) {
             out.append(SQLToken.quoteIdentifier(parts[0]))
             return index
         }
         guard parts.count <= 3 else {
-            throw TrinoQueryFailure.at(token, .syntaxError, "Too many dots in table name: \(parts.joined(separator: "."))")
+            throw TrinoQueryFailure.at(
+                token,
+                .syntaxError,
+                "Too many dots in table name: \(parts.joined(separator: "."))"
+            )
         }
         let tableName = parts[parts.count - 1]
         guard let schema = parts.count >= 2 ? parts[parts.count - 2] : session.schema else {
-            throw TrinoQueryFailure.at(token, .missingSchemaName, "Schema must be specified when session schema is not set")
+            throw TrinoQueryFailure.at(
+                token,
+                .missingSchemaName,
+                "Schema must be specified when session schema is not set"
+            )
         }
         guard let catalogName = parts.count == 3 ? parts[0] : session.catalog else {
-            throw TrinoQueryFailure.at(token, .genericUserError, "Catalog must be specified when session catalog is not set")
+            throw TrinoQueryFailure.at(
+                token,
+                .genericUserError,
+                "Catalog must be specified when session catalog is not set"
+            )
         }
         let alias = hasAlias ? "" : " AS " + SQLToken.quoteIdentifier(tableName)
         if catalogName == TrinoCatalog.systemCatalog {
             guard schema == "metadata", tableName == TrinoCatalog.tableComments.name else {
-                throw TrinoQueryFailure.at(token, .tableNotFound, "Table '\(catalogName).\(schema).\(tableName)' does not exist")
+                throw TrinoQueryFailure.at(
+                    token,
+                    .tableNotFound,
+                    "Table '\(catalogName).\(schema).\(tableName)' does not exist"
+                )
             }
             tables.append(TrinoCatalog.tableComments)
             out.append(Self.inlineTable(TrinoCatalog.tableComments, rows: []) + alias)
@@ -486,7 +555,11 @@ struct TrinoSQLTranslator {
             throw TrinoQueryFailure.at(token, .schemaNotFound, "Schema '\(schema)' does not exist")
         }
         guard let table = schemaTables.first(where: { $0.name == tableName }) else {
-            throw TrinoQueryFailure.at(token, .tableNotFound, "Table '\(catalogName).\(schema).\(tableName)' does not exist")
+            throw TrinoQueryFailure.at(
+                token,
+                .tableNotFound,
+                "Table '\(catalogName).\(schema).\(tableName)' does not exist"
+            )
         }
         tables.append(table)
         if schema == TrinoCatalog.informationSchema {
@@ -541,7 +614,11 @@ struct TrinoSQLTranslator {
             guard position < argumentRanges.count, argumentRanges[position].count == 1,
                 tokens[argumentRanges[position].lowerBound].kind == .string
             else {
-                throw TrinoQueryFailure.at(nameToken, .invalidFunctionArgument, "\(name)(): the unit must be a string literal")
+                throw TrinoQueryFailure.at(
+                    nameToken,
+                    .invalidFunctionArgument,
+                    "\(name)(): the unit must be a string literal"
+                )
             }
             return tokens[argumentRanges[position].lowerBound].value.lowercased()
         }
@@ -595,7 +672,11 @@ struct TrinoSQLTranslator {
             case "day": seconds = 86_400
             case "week": seconds = 604_800
             default:
-                throw TrinoQueryFailure.at(nameToken, .notSupported, "date_diff(): unit '\(try unit(0))' is not supported")
+                throw TrinoQueryFailure.at(
+                    nameToken,
+                    .notSupported,
+                    "date_diff(): unit '\(try unit(0))' is not supported"
+                )
             }
             let difference = "((julianday(\(try argument(2))) - julianday(\(try argument(1)))) * 86400.0)"
             return seconds == 0
@@ -603,7 +684,11 @@ struct TrinoSQLTranslator {
         case "date_format":
             try count(2)
             guard argumentRanges[1].count == 1, tokens[argumentRanges[1].lowerBound].kind == .string else {
-                throw TrinoQueryFailure.at(nameToken, .invalidFunctionArgument, "date_format(): the format must be a string literal")
+                throw TrinoQueryFailure.at(
+                    nameToken,
+                    .invalidFunctionArgument,
+                    "date_format(): the format must be a string literal"
+                )
             }
             let format = try Self.strftimeFormat(tokens[argumentRanges[1].lowerBound].value, at: nameToken)
             return "strftime(\(SQLToken.quote(format)), \(try argument(0)))"
@@ -669,7 +754,11 @@ struct TrinoSQLTranslator {
         let value = try translate(inner.lowerBound..<asIndex, topLevel: false)
         let typeToken = tokens[asIndex + 1]
         guard let type = Self.castType(typeToken.upper) else {
-            throw TrinoQueryFailure.at(typeToken, .notSupported, "CAST to \(typeToken.value) is not supported by this server")
+            throw TrinoQueryFailure.at(
+                typeToken,
+                .notSupported,
+                "CAST to \(typeToken.value) is not supported by this server"
+            )
         }
         switch type {
         case .timestamp3: return Self.timestamp(value)
@@ -735,7 +824,11 @@ struct TrinoSQLTranslator {
                 case "T": result += "%H:%M:%S"
                 case "%": result += "%%"
                 default:
-                    throw TrinoQueryFailure.at(token, .notSupported, "date_format(): specifier %\(character) is not supported")
+                    throw TrinoQueryFailure.at(
+                        token,
+                        .notSupported,
+                        "date_format(): specifier %\(character) is not supported"
+                    )
                 }
             } else if character == "%" {
                 percent = true

@@ -1,11 +1,11 @@
 import Foundation
 import Logging
-import Store
+import SQLiteStore
 import Synchronization
 import Testing
 import UserStreamCore
 
-@testable import TrinoProtocol
+@testable import TrinoFrontEnd
 
 /// A real `SQLiteStore` in a temporary directory holding five known users, and a query manager over it.
 struct TrinoTestStore {
@@ -28,7 +28,8 @@ struct TrinoTestStore {
     }
 
     init() async throws {
-        directory = FileManager.default.temporaryDirectory
+        directory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("userstream-trino-tests-\(UUID().uuidString)").path
         var logger = Logger(label: "userstream.trino.tests")
         logger.logLevel = .warning
