@@ -364,6 +364,16 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // UserTable (UserStreamCore) is the one definition of created_users: each engine's table follows it.
+        .testTarget(
+            name: "UserTableTests",
+            dependencies: [
+                "UserStreamCore", "SQLiteStore", "CQLEngine", "CQLWire", "CassandraStore", "CassandraSnapshot",
+                "TrinoFrontEnd",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "SQLiteStoreTests",
             dependencies: [

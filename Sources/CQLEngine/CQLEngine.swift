@@ -50,6 +50,11 @@ public final class CQLEngine: Sendable {
         var order: [[UInt8]] = []
     }
 
+    /// The engine's own file beside the store's: its catalog (keyspaces, tables, columns) and the tables of
+    /// keyspaces other than the store's, attached on every connection as `cqlks`. Register it on the store's
+    /// configuration (`configuration.attaching(CQLEngine.storeAttachment)`) before opening a store for the engine.
+    public static let storeAttachment = SQLiteAttachment(schema: "cqlks", fileName: "cql_keyspaces.sqlite")
+
     public init(
         store: SQLiteStore,
         configuration: CQLEngineConfiguration = CQLEngineConfiguration(),
@@ -58,7 +63,7 @@ public final class CQLEngine: Sendable {
         self.store = store
         self.configuration = configuration
         self.logger = logger
-        self.database = store.database
+        self.database = try store.database(attachedAs: Self.storeAttachment)
         let catalogStore = CQLCatalogStore(nativeKeyspace: store.configuration.keyspace)
         self.catalogStore = catalogStore
         let catalog: CQLCatalog

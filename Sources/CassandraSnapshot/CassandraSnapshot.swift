@@ -177,19 +177,7 @@ public final class CassandraSnapshot: Service, Sendable {
         } else {
             rows[SnapshotTable.users.name] = lastUsers
         }
-        try await store.database.write { [tables] db in
-            for table in tables {
-                let target = table.target(keyspace: keyspace)
-                try db.execute(sql: "DELETE FROM \(target)")
-                try db.execute(
-                    sql: """
-                        INSERT OR IGNORE INTO \(target) (\(table.columnList)) \
-                        SELECT \(table.coalescedColumnList) FROM temp.\(table.staging) \(table.order)
-                        """
-                )
-                try db.execute(sql: "DROP TABLE temp.\(table.staging)")
-            }
-        }
+        try await store.commitReplacements(tables.map(\.replacement))
         if recopyUsers {
             let users = rows[SnapshotTable.users.name] ?? 0
             copies.withLock { $0 = Copies(pipelineTables: pipelineTables, usersCopiedAt: started, users: users) }
@@ -219,15 +207,7 @@ public final class CassandraSnapshot: Service, Sendable {
         keyspace: String,
         observe: (CQLValue) -> Void
     ) async throws -> Int {
-        let pool = store.database
-        let staging = table.staging
-        let target = table.target(keyspace: keyspace)
-        try await pool.write { db in
-            try db.execute(sql: "DROP TABLE IF EXISTS temp.\(staging)")
-            try db.execute(sql: "CREATE TEMP TABLE \(staging) AS SELECT \(table.columnList) FROM \(target) WHERE 0")
-        }
-        let placeholders = Array(repeating: "?", count: table.columns.count).joined(separator: ", ")
-        let insert = "INSERT INTO temp.\(staging) VALUES (\(placeholders))"
+        try await store.beginReplacement(table.replacement)
         var count = 0
         let pages = try source.selectPages(
             "SELECT \(table.columnList) FROM \(keyspace).\(table.name)",
@@ -243,13 +223,7 @@ public final class CassandraSnapshot: Service, Sendable {
                 )
             }
             for row in page.rows { row.forEach(observe) }
-            let values = page.rows.map { $0.map(Self.databaseValue) }
-            try await pool.write { db in
-                let statement = try db.cachedStatement(sql: insert)
-                for row in values {
-                    try statement.execute(arguments: StatementArguments(row))
-                }
-            }
+            try await store.stage(table.replacement, rows: page.rows.map { $0.map(Self.databaseValue) })
         }
         return count
     }
@@ -281,31 +255,28 @@ struct SnapshotTable: Sendable {
     var columns: [(name: String, whenNull: String?)]
     /// `main` for `job_runs` (the embedded store's main file), else the keyspace.
     var inMain = false
-    var order = ""
+    /// Columns the rows are copied in order of.
+    var orderBy: [String] = []
 
-    var staging: String { "snapshot_" + name }
     var columnList: String { columns.map { "\"\($0.name)\"" }.joined(separator: ", ") }
-    var coalescedColumnList: String {
-        columns.map { column in
-            column.whenNull.map { "coalesce(\"\(column.name)\", \($0))" } ?? "\"\(column.name)\""
-        }.joined(separator: ", ")
-    }
 
-    func target(keyspace: String) -> String {
-        inMain ? "main.\(name)" : "\"\(keyspace)\".\(name)"
+    /// The embedded store's replacement of this table.
+    var replacement: SQLiteTableReplacement {
+        SQLiteTableReplacement(
+            table: name,
+            location: inMain ? .main : .keyspace,
+            columns: columns.map { SQLiteTableReplacement.Column($0.name, whenNull: $0.whenNull) },
+            orderBy: orderBy
+        )
     }
 
     /// `created_users`: copied last, and only when the pipeline's tables changed (or it is due).
     static let users = SnapshotTable(
-        name: "created_users",
-        columns: [
-            ("id", nil), ("first_name", "''"), ("last_name", "''"), ("gender", "''"), ("address", "''"),
-            ("post_code", "''"), ("email", "''"), ("username", "''"), ("dob", "''"), ("registered_date", "''"),
-            ("phone", "''"), ("picture", "''"), ("nat", nil), ("country", nil), ("city", nil), ("state", nil),
-            ("age", nil), ("latitude", nil), ("longitude", nil), ("cell", nil), ("ingested_at", "''"),
-        ],
+        name: UserTable.name,
+        // The store's NOT NULL columns get '' when Cassandra has no value.
+        columns: UserTable.columns.map { ($0.name, $0.notNullInStore && $0.role != .key ? "''" : nil) },
         // Ingestion order, so that rowid order is newest-last as in the embedded store.
-        order: "ORDER BY ingested_at, id"
+        orderBy: ["ingested_at", "id"]
     )
 
     /// The pipeline's small tables, copied on every refresh.

@@ -1,3 +1,5 @@
+import UserStreamCore
+
 /// The store's CQL schema.
 ///
 /// The four tables the embedded store also has use exactly the embedded store's definitions as CQL (our own CQL
@@ -14,14 +16,17 @@ enum CassandraSchema {
         "CREATE KEYSPACE IF NOT EXISTS \(keyspace) WITH replication = \(replication.cql)"
     }
 
+    /// `created_users`, from `UserTable`.
+    static func createdUsers(_ keyspace: String) -> String {
+        let columns = UserTable.columns.map { column in
+            "\(column.name) \(column.cqlType)\(column.role == .key ? " PRIMARY KEY" : "")"
+        }
+        return "CREATE TABLE IF NOT EXISTS \(keyspace).\(UserTable.name) (\(columns.joined(separator: ", ")))"
+    }
+
     static func tables(_ keyspace: String) -> [String] {
         [
-            """
-            CREATE TABLE IF NOT EXISTS \(keyspace).created_users (id uuid PRIMARY KEY, first_name text, \
-            last_name text, gender text, address text, post_code text, email text, username text, dob text, \
-            registered_date text, phone text, picture text, nat text, country text, city text, state text, age int, \
-            latitude double, longitude double, cell text, ingested_at text)
-            """,
+            createdUsers(keyspace),
             """
             CREATE TABLE IF NOT EXISTS \(keyspace).user_counts (minute bigint, dimension text, value text, \
             count bigint, PRIMARY KEY ((minute), dimension, value))

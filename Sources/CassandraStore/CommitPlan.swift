@@ -143,40 +143,6 @@ struct CommitPlan: Sendable, Hashable {
     }
 }
 
-/// The aggregate buckets, as the embedded store computes them (`AggregateValues` in the `Store` target, which this
-/// target does not depend on).
-enum AggregateBuckets {
-    static let total = "all"
-    static let unknown = "unknown"
-
-    static func value(_ dimension: AggregateDimension, gender: String, nat: String?, age: Int?) -> String {
-        switch dimension {
-        case .total: return total
-        case .gender: return gender
-        case .nat: return nat ?? unknown
-        case .ageBucket: return ageBucket(age)
-        }
-    }
-
-    static func ageBucket(_ age: Int?) -> String {
-        guard let age else { return unknown }
-        if age < 20 { return "<20" }
-        if age >= 70 { return "70+" }
-        let decade = age / 10 * 10
-        return "\(decade)-\(decade + 9)"
-    }
-
-    /// Epoch minutes of a timestamp in milliseconds.
-    static func minute(milliseconds: Int64) -> Int64 {
-        milliseconds >= 0 ? milliseconds / 60_000 : -((-milliseconds + 59_999) / 60_000)
-    }
-
-    /// The minute of a stored `ingested_at` (the commit time's when it does not parse).
-    static func minute(ingestedAt: String, nowMilliseconds: Int64) -> Int64 {
-        minute(milliseconds: Timestamp.milliseconds(iso8601: ingestedAt) ?? nowMilliseconds)
-    }
-}
-
 // MARK: - Journal encoding
 
 extension CommitPlan {

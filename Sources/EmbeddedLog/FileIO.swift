@@ -9,7 +9,7 @@ import Darwin
 #endif
 
 /// Thin, `EINTR`-safe wrappers over the system calls the log uses. All of them block: callers run them either briefly
-/// (writes to the page cache, small reads) or on a ``BlockingIOQueue`` (fsync).
+/// (writes to the page cache, small reads) or on a ``BlockingQueue`` (fsync).
 enum FileIO {
     static func error(_ call: String, _ path: String, errno code: Int32 = errno) -> EmbeddedLogError {
         EmbeddedLogError(.io, "\(call)(\(path)) failed: \(String(cString: strerror(code))) (errno \(code))")

@@ -23,7 +23,7 @@ final class GroupOffsetStore: Sendable {
     }
 
     let directory: String
-    private let queue = BlockingIOQueue(label: "userstream.log.offsets")
+    private let queue = BlockingQueue(label: "userstream.log.offsets")
     private let cache = Mutex<[String: [TopicPartition: Int64]]>([:])
 
     init(directory: String) throws(EmbeddedLogError) {

@@ -40,7 +40,7 @@ final class PartitionLog: Sendable {
     let directory: String
     private let configuration: EmbeddedLogConfiguration
     private let logger: Logger
-    private let syncQueue: BlockingIOQueue
+    private let syncQueue: BlockingQueue
     private let state: Mutex<State>
 
     private struct State {
@@ -75,7 +75,7 @@ final class PartitionLog: Sendable {
         logger[metadataKey: "kafka.topic"] = "\(topicPartition.topic)"
         logger[metadataKey: "kafka.partition"] = "\(topicPartition.partition)"
         self.logger = logger
-        self.syncQueue = BlockingIOQueue(label: "userstream.log.fsync.\(topicPartition)")
+        self.syncQueue = BlockingQueue(label: "userstream.log.fsync.\(topicPartition)")
         let end = segments[segments.count - 1].nextOffset
         self.state = Mutex(
             State(

@@ -10,7 +10,7 @@ struct AggregateDeltas {
         var total = 0
         var genders: [(value: String, count: Int)] = []
         var nats: [(value: String, count: Int)] = []
-        var ageBuckets = [Int](repeating: 0, count: AggregateValues.ageBuckets.count)
+        var ageBuckets = [Int](repeating: 0, count: AggregateBuckets.ageBuckets.count)
 
         static func bump(_ list: inout [(value: String, count: Int)], _ value: String, _ amount: Int) {
             for index in list.indices where list[index].value == value {
@@ -37,8 +37,8 @@ struct AggregateDeltas {
         select(minute)
         current.total += 1
         MinuteCounts.bump(&current.genders, gender, 1)
-        MinuteCounts.bump(&current.nats, nat ?? AggregateValues.unknown, 1)
-        current.ageBuckets[AggregateValues.ageBucketIndex(age)] += 1
+        MinuteCounts.bump(&current.nats, nat ?? AggregateBuckets.unknown, 1)
+        current.ageBuckets[AggregateBuckets.ageBucketIndex(age)] += 1
     }
 
     /// Moves a stored user from its old values to its new ones, at its (unchanged) minute. The total is unchanged.
@@ -47,10 +47,10 @@ struct AggregateDeltas {
         from old: (gender: String, nat: String?, age: Int?),
         to new: (gender: String, nat: String?, age: Int?)
     ) {
-        let oldNat = old.nat ?? AggregateValues.unknown
-        let newNat = new.nat ?? AggregateValues.unknown
-        let oldBucket = AggregateValues.ageBucketIndex(old.age)
-        let newBucket = AggregateValues.ageBucketIndex(new.age)
+        let oldNat = old.nat ?? AggregateBuckets.unknown
+        let newNat = new.nat ?? AggregateBuckets.unknown
+        let oldBucket = AggregateBuckets.ageBucketIndex(old.age)
+        let newBucket = AggregateBuckets.ageBucketIndex(new.age)
         guard old.gender != new.gender || oldNat != newNat || oldBucket != newBucket else { return }
         select(minute)
         if old.gender != new.gender {
@@ -76,51 +76,13 @@ struct AggregateDeltas {
         }
         var changes: [(minute: Int64, dimension: AggregateDimension, value: String, delta: Int)] = []
         for (minute, counts) in minutes {
-            if counts.total != 0 { changes.append((minute, .total, AggregateValues.total, counts.total)) }
+            if counts.total != 0 { changes.append((minute, .total, AggregateBuckets.total, counts.total)) }
             for (value, delta) in counts.genders where delta != 0 { changes.append((minute, .gender, value, delta)) }
             for (value, delta) in counts.nats where delta != 0 { changes.append((minute, .nat, value, delta)) }
             for (index, delta) in counts.ageBuckets.enumerated() where delta != 0 {
-                changes.append((minute, .ageBucket, AggregateValues.ageBuckets[index], delta))
+                changes.append((minute, .ageBucket, AggregateBuckets.ageBuckets[index], delta))
             }
         }
         return changes
-    }
-}
-
-/// The values the aggregate dimensions take.
-public enum AggregateValues {
-    /// The value of the `total` dimension.
-    public static let total = "all"
-    /// The `nat` value of users without one.
-    public static let unknown = "unknown"
-    /// Age buckets in display order.
-    public static let ageBuckets = ["<20", "20-29", "30-39", "40-49", "50-59", "60-69", "70+", "unknown"]
-
-    public static func nat(_ nat: String?) -> String {
-        nat ?? unknown
-    }
-
-    public static func ageBucket(_ age: Int?) -> String {
-        ageBuckets[ageBucketIndex(age)]
-    }
-
-    /// Index in `ageBuckets`.
-    static func ageBucketIndex(_ age: Int?) -> Int {
-        guard let age else { return 7 }
-        if age < 20 { return 0 }
-        if age >= 70 { return 6 }
-        return age / 10 - 1
-    }
-
-    /// The same bucketing in SQL over a column named `age`, for queries and checks.
-    public static let ageBucketSQL = """
-        CASE WHEN age IS NULL THEN 'unknown' WHEN age < 20 THEN '<20' WHEN age < 30 THEN '20-29' \
-        WHEN age < 40 THEN '30-39' WHEN age < 50 THEN '40-49' WHEN age < 60 THEN '50-59' \
-        WHEN age < 70 THEN '60-69' ELSE '70+' END
-        """
-
-    /// Epoch minutes of a timestamp in milliseconds.
-    public static func minute(milliseconds: Int64) -> Int64 {
-        milliseconds >= 0 ? milliseconds / 60_000 : -((-milliseconds + 59_999) / 60_000)
     }
 }

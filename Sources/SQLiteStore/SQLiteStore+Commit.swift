@@ -81,7 +81,7 @@ enum BatchCommit {
         let update = try RawStatement(db.cachedStatement(sql: statements.updateUser), connection)
 
         let nowText = Timestamp.iso8601(milliseconds: now)
-        let nowMinute = AggregateValues.minute(milliseconds: now)
+        let nowMinute = AggregateBuckets.minute(milliseconds: now)
         var binder = UserRowBinder()
         var deltas = AggregateDeltas()
         var runStats: [String: RunProcessingStats] = [:]
@@ -106,7 +106,7 @@ enum BatchCommit {
                 var minute = nowMinute
                 if let text = users[index].record.ingestedAt, let milliseconds = Timestamp.milliseconds(iso8601: text) {
                     ingestedAt = text
-                    minute = AggregateValues.minute(milliseconds: milliseconds)
+                    minute = AggregateBuckets.minute(milliseconds: milliseconds)
                 }
                 binder.load(users[index].record, ingestedAt: ingestedAt)
 
@@ -133,7 +133,7 @@ enum BatchCommit {
                 update.reset()
                 let previousMinute =
                     Timestamp.milliseconds(iso8601: previous.ingestedAt)
-                    .map(AggregateValues.minute(milliseconds:)) ?? nowMinute
+                    .map(AggregateBuckets.minute(milliseconds:)) ?? nowMinute
                 deltas.move(
                     minute: previousMinute,
                     from: (previous.gender, previous.nat, previous.age),

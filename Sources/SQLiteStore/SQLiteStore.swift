@@ -22,10 +22,22 @@ public final class SQLiteStore: UserStore {
     let pool: DatabasePool
     let logger: Logger
 
-    /// The database pool, for the CQL engine: its connections see `main`, the keyspace file as `<keyspace>` and the
-    /// CQL file as `cqlks` (``SQLiteStoreConfiguration/cqlKeyspacesSchema``). Write through `write`/`writeWithoutTransaction`
-    /// like the store does, so that commits and CQL writes serialise on the one writer connection.
-    public var database: DatabasePool { pool }
+    /// The database pool, for the component that registered `attachment` (the CQL engine): its connections see
+    /// `main`, the keyspace file as `<keyspace>` and the attachment under its schema. Write through
+    /// `write`/`writeWithoutTransaction` like the store does, so that commits and the component's writes serialise on
+    /// the one writer connection.
+    ///
+    /// - Throws: `StoreError.Code.open` when the store was opened without `attachment`.
+    public func database(attachedAs attachment: SQLiteAttachment) throws(StoreError) -> DatabasePool {
+        guard configuration.attachments.contains(attachment) else {
+            throw StoreError(
+                .open,
+                "the store at \(configuration.directory) was opened without \(attachment.fileName) attached as "
+                    + "\(attachment.schema)"
+            )
+        }
+        return pool
+    }
 
     /// SQL of the statements the commit path runs, per keyspace.
     let statements: CommitStatements
@@ -36,8 +48,20 @@ public final class SQLiteStore: UserStore {
         logger: Logger = Logger(label: "userstream.store")
     ) throws {
         let keyspace = configuration.keyspace
-        guard Self.isValidIdentifier(keyspace), keyspace != SQLiteStoreConfiguration.cqlKeyspacesSchema else {
+        guard Self.isValidIdentifier(keyspace) else {
             throw StoreError(.open, "invalid keyspace name '\(keyspace)': use letters, digits and underscores")
+        }
+        var schemas: Set = ["main", "temp", keyspace]
+        for attachment in configuration.attachments {
+            guard Self.isValidIdentifier(attachment.schema), schemas.insert(attachment.schema).inserted,
+                !attachment.fileName.isEmpty, !attachment.fileName.contains("/")
+            else {
+                throw StoreError(
+                    .open,
+                    "cannot attach \(attachment.fileName) as '\(attachment.schema)': the schema name must be a new "
+                        + "identifier (not main, temp or the keyspace) and the file a plain name"
+                )
+            }
         }
         self.configuration = configuration
         self.logger = logger
@@ -139,16 +163,15 @@ public final class SQLiteStore: UserStore {
         grdb.maximumReaderCount = 4
         let keyspace = configuration.keyspace
         let keyspacePath = configuration.keyspaceDatabasePath
-        let cqlSchema = SQLiteStoreConfiguration.cqlKeyspacesSchema
-        let cqlPath = configuration.cqlKeyspacesDatabasePath
-        let cqlReadOnly = configuration.readOnly
+        let attachments = configuration.attachments.map { ($0.schema, configuration.path(of: $0)) }
+        let readOnly = configuration.readOnly
         let cacheSize = -abs(configuration.cacheSizeKiB)
         let autocheckpoint = configuration.walAutocheckpointPages
         grdb.prepareDatabase { db in
             try db.execute(sql: "ATTACH DATABASE ? AS \"\(keyspace)\"", arguments: [keyspacePath])
-            // The CQL engine's file; a read-only store cannot create it, so it attaches it only when it exists.
-            if !cqlReadOnly || access(cqlPath, F_OK) == 0 {
-                try db.execute(sql: "ATTACH DATABASE ? AS \"\(cqlSchema)\"", arguments: [cqlPath])
+            // Attached files: a read-only store cannot create one, so it attaches each only when it exists.
+            for (schema, path) in attachments where !readOnly || access(path, F_OK) == 0 {
+                try db.execute(sql: "ATTACH DATABASE ? AS \"\(schema)\"", arguments: [path])
             }
             // Readers (up to four) get at most 16 MiB per schema: their working set is a query's, not the index's.
             let cacheSize = db.configuration.readonly ? max(cacheSize, -16_384) : cacheSize
@@ -164,15 +187,17 @@ public final class SQLiteStore: UserStore {
             guard mode == "wal" else {
                 throw StoreError(.open, "cannot enable WAL mode on \(keyspacePath) (journal_mode is \(mode ?? "?"))")
             }
-            let cqlMode = try String.fetchOne(db, sql: "PRAGMA \"\(cqlSchema)\".journal_mode = WAL")
-            guard cqlMode == "wal" else {
-                throw StoreError(.open, "cannot enable WAL mode on \(cqlPath) (journal_mode is \(cqlMode ?? "?"))")
+            for (schema, path) in attachments {
+                let mode = try String.fetchOne(db, sql: "PRAGMA \"\(schema)\".journal_mode = WAL")
+                guard mode == "wal" else {
+                    throw StoreError(.open, "cannot enable WAL mode on \(path) (journal_mode is \(mode ?? "?"))")
+                }
+                try db.execute(sql: "PRAGMA \"\(schema)\".synchronous = FULL")
             }
             try db.execute(
                 sql: """
                     PRAGMA main.synchronous = FULL;
                     PRAGMA "\(keyspace)".synchronous = FULL;
-                    PRAGMA "\(cqlSchema)".synchronous = FULL;
                     PRAGMA wal_autocheckpoint = \(autocheckpoint);
                     """
             )

@@ -58,11 +58,32 @@ public struct SQLiteStoreConfiguration: Sendable, Hashable {
     /// The keyspace database file: everything a batch commit writes.
     public var keyspaceDatabasePath: String { directory + "/" + keyspace + ".sqlite" }
 
-    /// The CQL engine's file: its catalog (keyspaces, tables, columns) and the tables of keyspaces other than
-    /// ``keyspace``, attached on every connection as ``cqlKeyspacesSchema``. Created by a writable store; a read-only
-    /// store attaches it only when it exists.
-    public var cqlKeyspacesDatabasePath: String { directory + "/cql_keyspaces.sqlite" }
+    /// Files of other components attached on every connection, each registered by the component that owns it
+    /// (the CQL engine registers its own, see `CQLEngine.storeAttachment`). Default none.
+    public var attachments: [SQLiteAttachment] = []
 
-    /// The schema name SQLite gives ``cqlKeyspacesDatabasePath``.
-    public static let cqlKeyspacesSchema = "cqlks"
+    /// The path of an attachment's file.
+    public func path(of attachment: SQLiteAttachment) -> String { directory + "/" + attachment.fileName }
+
+    /// This configuration with `attachment` registered (once).
+    public func attaching(_ attachment: SQLiteAttachment) -> Self {
+        var configuration = self
+        if !configuration.attachments.contains(attachment) { configuration.attachments.append(attachment) }
+        return configuration
+    }
+}
+
+/// A database file another component keeps beside the store's and reads and writes on the store's connections,
+/// attached on every connection under `schema`, so that its statements serialise with the store's commits on the one
+/// writer connection. A writable store creates the file; a read-only store attaches it only when it exists.
+public struct SQLiteAttachment: Sendable, Hashable {
+    /// The schema name SQLite gives the file (`<schema>.table` in SQL).
+    public var schema: String
+    /// The file's name in the store's directory.
+    public var fileName: String
+
+    public init(schema: String, fileName: String) {
+        self.schema = schema
+        self.fileName = fileName
+    }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import UserStreamCore
 
 /// The store's schema, as migrations.
 ///
@@ -20,31 +21,15 @@ enum StoreSchema {
     /// `ingested_at` is never NULL: the store fills in the commit time for records that carry none (or carry text that
     /// is not a timestamp), so that a row's aggregate minute can always be derived from the row.
     static func createdUsersTable(schema: String) -> String {
-        """
-        CREATE TABLE IF NOT EXISTS "\(schema)".created_users (
-            id TEXT NOT NULL PRIMARY KEY,
-            first_name TEXT NOT NULL,
-            last_name TEXT NOT NULL,
-            gender TEXT NOT NULL,
-            address TEXT NOT NULL,
-            post_code TEXT NOT NULL,
-            email TEXT NOT NULL,
-            username TEXT NOT NULL,
-            dob TEXT NOT NULL,
-            registered_date TEXT NOT NULL,
-            phone TEXT NOT NULL,
-            picture TEXT NOT NULL,
-            nat TEXT,
-            country TEXT,
-            city TEXT,
-            state TEXT,
-            age INTEGER,
-            latitude REAL,
-            longitude REAL,
-            cell TEXT,
-            ingested_at TEXT NOT NULL
-        ) STRICT
-        """
+        let columns = UserTable.columns.map { column in
+            let constraints = column.role == .key ? " NOT NULL PRIMARY KEY" : column.notNullInStore ? " NOT NULL" : ""
+            return "    \(column.name) \(column.sqlType)\(constraints)"
+        }
+        return """
+            CREATE TABLE IF NOT EXISTS "\(schema)".\(UserTable.name) (
+            \(columns.joined(separator: ",\n"))
+            ) STRICT
+            """
     }
 
     static func migrator(keyspace: String) -> DatabaseMigrator {

@@ -23,7 +23,8 @@ public final class TestCQLServer: Sendable {
     public init(authentication: CQLServerConfiguration.Credentials? = nil) async throws {
         directory = try TemporaryDirectory()
         store = try SQLiteStore(
-            configuration: SQLiteStoreConfiguration(directory: directory.path + "/store"),
+            configuration: SQLiteStoreConfiguration(directory: directory.path + "/store")
+                .attaching(CQLEngine.storeAttachment),
             logger: Self.logger
         )
         let engine = try CQLEngine(store: store, configuration: CQLEngineConfiguration(), logger: Self.logger)

@@ -26,14 +26,18 @@ final class EngineHarness: @unchecked Sendable {
             .appendingPathComponent("userstream-cql-tests-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         self.configuration = configuration
-        store = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory), logger: Self.logger)
+        store = try SQLiteStore(configuration: Self.storeConfiguration(directory), logger: Self.logger)
         engine = try CQLEngine(store: store, configuration: configuration, logger: Self.logger)
     }
 
     /// Closes and reopens the store and the engine on the same directory.
+    static func storeConfiguration(_ directory: String) -> SQLiteStoreConfiguration {
+        SQLiteStoreConfiguration(directory: directory).attaching(CQLEngine.storeAttachment)
+    }
+
     func restart() async throws {
         try await store.close()
-        store = try SQLiteStore(configuration: SQLiteStoreConfiguration(directory: directory), logger: Self.logger)
+        store = try SQLiteStore(configuration: Self.storeConfiguration(directory), logger: Self.logger)
         engine = try CQLEngine(store: store, configuration: configuration, logger: Self.logger)
         session = CQLSession()
     }

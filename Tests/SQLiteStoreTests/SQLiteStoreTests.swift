@@ -89,7 +89,7 @@ struct SQLiteStoreTests {
             }
             let expressions: [(AggregateDimension, String)] = [
                 (.total, "'all'"), (.gender, "gender"), (.nat, "coalesce(nat, 'unknown')"),
-                (.ageBucket, AggregateValues.ageBucketSQL),
+                (.ageBucket, AggregateBuckets.ageBucketSQL),
             ]
             for (dimension, expression) in expressions {
                 let expected = try await store.pool.read { db in
@@ -332,15 +332,15 @@ struct SQLiteStoreTests {
 
     @Test("age buckets")
     func ageBuckets() {
-        #expect(AggregateValues.ageBucket(nil) == "unknown")
-        #expect(AggregateValues.ageBucket(0) == "<20")
-        #expect(AggregateValues.ageBucket(19) == "<20")
-        #expect(AggregateValues.ageBucket(20) == "20-29")
-        #expect(AggregateValues.ageBucket(69) == "60-69")
-        #expect(AggregateValues.ageBucket(70) == "70+")
-        #expect(AggregateValues.ageBucket(120) == "70+")
-        #expect(AggregateValues.minute(milliseconds: 119_999) == 1)
-        #expect(AggregateValues.minute(milliseconds: -1) == -1)
+        #expect(AggregateBuckets.ageBucket(nil) == "unknown")
+        #expect(AggregateBuckets.ageBucket(0) == "<20")
+        #expect(AggregateBuckets.ageBucket(19) == "<20")
+        #expect(AggregateBuckets.ageBucket(20) == "20-29")
+        #expect(AggregateBuckets.ageBucket(69) == "60-69")
+        #expect(AggregateBuckets.ageBucket(70) == "70+")
+        #expect(AggregateBuckets.ageBucket(120) == "70+")
+        #expect(AggregateBuckets.minute(milliseconds: 119_999) == 1)
+        #expect(AggregateBuckets.minute(milliseconds: -1) == -1)
     }
 
     @Test("the insert ceiling measures raw inserts")

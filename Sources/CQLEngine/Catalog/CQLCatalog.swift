@@ -1,4 +1,5 @@
 import CQLWire
+import UserStreamCore
 
 struct CQLKeyspaceDefinition: Sendable, Hashable {
     enum Kind: Sendable, Hashable {
@@ -102,23 +103,15 @@ enum CQLNativeTables {
         }
         return [
             table(
-                "created_users",
+                UserTable.name,
                 columns(
-                    ["id uuid"],
+                    UserTable.columns.filter { $0.role == .key }.map { "\($0.name) \($0.cqlType)" },
                     [],
-                    [
-                        "first_name text", "last_name text", "gender text", "address text", "post_code text",
-                        "email text", "username text", "dob text", "registered_date text", "phone text",
-                        "picture text", "nat text", "country text", "city text", "state text", "age int",
-                        "latitude double", "longitude double", "cell text", "ingested_at text",
-                    ]
+                    UserTable.columns.filter { $0.role != .key }.map { "\($0.name) \($0.cqlType)" }
                 ),
                 // NOT NULL in the store; ingested_at is filled in with the write time when left out, as the
                 // pipeline's commit does.
-                required: [
-                    "first_name", "last_name", "gender", "address", "post_code", "email", "username", "dob",
-                    "registered_date", "phone", "picture",
-                ]
+                required: UserTable.columns.filter(\.requiredInCQL).map(\.name)
             ),
             table(
                 "user_counts",
@@ -145,11 +138,11 @@ enum CQLNativeTables {
     /// Columns the engine fills in on INSERT when left out (the store keeps them NOT NULL).
     /// Whether ``defaultValue(table:column:)`` gives the column a value (without computing it).
     static func hasDefault(table: String, column: String) -> Bool {
-        table == "created_users" && column == "ingested_at"
+        table == UserTable.name && UserTable.column(column)?.filledInAtWrite == true
     }
 
     static func defaultValue(table: String, column: String) -> CQLValue? {
-        if table == "created_users" && column == "ingested_at" {
+        if hasDefault(table: table, column: column) {
             return .text(CQLTextFormats.timestampText(CQLTextFormats.nowMilliseconds()))
         }
         return nil

@@ -15,7 +15,7 @@ import SQLiteStore
 /// keyspace file for the store's keyspace, else in the CQL file named `"<keyspace>.<table>"`.
 struct CQLCatalogStore: Sendable {
     let nativeKeyspace: String
-    static let schema = SQLiteStoreConfiguration.cqlKeyspacesSchema
+    static let schema = CQLEngine.storeAttachment.schema
 
     static let systemKeyspaces: [CQLKeyspaceDefinition] = [
         CQLKeyspaceDefinition(

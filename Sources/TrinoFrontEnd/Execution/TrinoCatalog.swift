@@ -1,3 +1,5 @@
+import UserStreamCore
+
 /// What this server shows Trino clients: catalog `cassandra` whose schemas are the store's keyspaces (the keyspace,
 /// `spark_streams`, and `information_schema`), plus Trino's `system` catalog with an empty
 /// `system.metadata.table_comments` (SQLAlchemy's dialect reads table comments there).
@@ -40,21 +42,24 @@ public struct TrinoCatalog: Sendable, Hashable {
         self.keyspace = keyspace
         self.tables = [
             Table(
-                name: "created_users",
-                columns: [
-                    ("id", .uuid), ("first_name", .varchar), ("last_name", .varchar), ("gender", .varchar),
-                    ("address", .varchar), ("post_code", .varchar), ("email", .varchar), ("username", .varchar),
-                    ("dob", .varchar), ("registered_date", .varchar), ("phone", .varchar), ("picture", .varchar),
-                    ("nat", .varchar), ("country", .varchar), ("city", .varchar), ("state", .varchar),
-                    ("age", .integer), ("latitude", .double), ("longitude", .double), ("cell", .varchar),
-                    ("ingested_at", .varchar),
-                ]
+                name: UserTable.name,
+                columns: UserTable.columns.map { ($0.name, Self.type(of: $0)) }
             ),
             Table(
                 name: "user_counts",
                 columns: [("minute", .bigint), ("dimension", .varchar), ("value", .varchar), ("count", .bigint)]
             ),
         ]
+    }
+
+    /// The Trino type of a `created_users` column.
+    static func type(of column: UserColumn) -> TrinoType {
+        switch column.kind {
+        case .uuid: .uuid
+        case .text, .ingestionTime: .varchar
+        case .int: .integer
+        case .double: .double
+        }
     }
 
     /// Schemas of catalog `cassandra`, sorted as Trino lists them.

@@ -83,13 +83,8 @@ public struct UserRecord: Sendable, Hashable {
 }
 
 extension UserRecord {
-    /// Column names, in table order: the seeds' twelve first, then the extras.
-    public static let columnNames: [String] = [
-        "id", "first_name", "last_name", "gender", "address", "post_code", "email", "username", "dob",
-        "registered_date", "phone", "picture", "nat", "country", "city", "state", "age", "latitude", "longitude",
-        "cell", "ingested_at",
-    ]
+    /// Column names, in table order: the seeds' twelve first, then the extras (`UserTable.columnNames`).
+    public static let columnNames: [String] = UserTable.columnNames
 
-    /// The seeds' columns (all required in a message).
-    public static let seedColumnNames: [String] = Array(columnNames.prefix(12))
+    public static let seedColumnNames: [String] = UserTable.columns.filter { $0.role != .extra }.map(\.name)
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CQLEngine
 import CassandraStore
 import EmbeddedLog
 import Foundation
@@ -23,7 +24,9 @@ enum Components {
     }
 
     static func openStore(_ data: DataOptions, readOnly: Bool = false, logger: Logger) throws -> SQLiteStore {
+        // The data directory's store always carries the CQL engine's file, which `run` and `store` serve.
         var configuration = SQLiteStoreConfiguration(directory: data.storeDirectory)
+            .attaching(CQLEngine.storeAttachment)
         configuration.readOnly = readOnly
         return try SQLiteStore(configuration: configuration, logger: logger)
     }
