@@ -13,7 +13,7 @@ struct HealthController: Sendable {
     }
 
     @Sendable func healthz(_: Request, _: BasicRequestContext) async throws -> Response {
-        Self.json(.ok, ["status": "ok"])
+        try JSONResponse.response(.ok, HealthAnswer(status: "ok"))
     }
 
     @Sendable func readyz(_: Request, _: BasicRequestContext) async throws -> Response {
@@ -34,17 +34,34 @@ struct HealthController: Sendable {
             for await (name, outcome) in group { checks[name] = outcome }
         }
         let ready = checks.values.allSatisfy { $0 == "ok" }
-        var document: [String: Any] = ["status": ready ? "ok" : "unavailable", "checks": checks]
-        if !ready { document["failed"] = checks.filter { $0.value != "ok" }.keys.sorted() }
-        return Self.json(ready ? .ok : .serviceUnavailable, document)
+        let answer = HealthAnswer(
+            status: ready ? "ok" : "unavailable",
+            checks: checks,
+            failed: ready ? nil : checks.filter { $0.value != "ok" }.keys.sorted()
+        )
+        return try JSONResponse.response(ready ? .ok : .serviceUnavailable, answer)
     }
+}
 
-    static func json(_ status: HTTPResponse.Status, _ document: [String: Any]) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data("{}".utf8)
+/// The answer of `/healthz` (status only) and `/readyz` (each check's outcome, and the failed ones' names).
+struct HealthAnswer: Encodable, Sendable {
+    /// `ok`, or `unavailable` when a check failed.
+    var status: String
+    /// Check name → `ok` or `failed: <why>`.
+    var checks: [String: String]? = nil
+    /// The failed checks' names, sorted; absent when ready.
+    var failed: [String]? = nil
+}
+
+/// JSON answers with sorted keys, as `application/json`.
+enum JSONResponse {
+    static func response(_ status: HTTPResponse.Status, _ answer: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
         return Response(
             status: status,
             headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(answer)))
         )
     }
 }

@@ -56,19 +56,14 @@ struct TrinoController: Sendable {
     @Sendable func info(_: Request, _: BasicRequestContext) async throws -> Response {
         let uptime = ContinuousClock.now - context.startedAt
         let minutes = Double(uptime.components.seconds) / 60 + Double(uptime.components.attoseconds) / 6e19
-        let document: [String: Any] = [
-            "nodeVersion": ["version": context.version],
-            "environment": "userstream",
-            "coordinator": true,
-            "starting": false,
-            "uptime": String(format: "%.2fm", minutes),
-        ]
-        let data = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+        let answer = TrinoServerInfo(
+            nodeVersion: .init(version: context.version),
+            environment: "userstream",
+            coordinator: true,
+            starting: false,
+            uptime: String(format: "%.2fm", minutes)
         )
+        return try JSONResponse.response(.ok, answer)
     }
 
     static func answer(_ response: TrinoResponse) throws -> Response {
@@ -94,4 +89,18 @@ struct TrinoController: Sendable {
         let scheme = forwardedProto ?? "http"
         return "\(scheme)://\(host)"
     }
+}
+
+/// `GET /v1/info`'s answer, as a Trino coordinator gives it.
+struct TrinoServerInfo: Encodable, Sendable {
+    struct NodeVersion: Encodable, Sendable {
+        var version: String
+    }
+
+    var nodeVersion: NodeVersion
+    var environment: String
+    var coordinator: Bool
+    var starting: Bool
+    /// Minutes since start, e.g. `12.50m`.
+    var uptime: String
 }
