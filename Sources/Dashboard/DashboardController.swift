@@ -34,6 +34,8 @@ public struct DashboardController: Sendable {
     let data: DashboardData
     let configuration: Configuration
     let logger: Logger
+    /// The ingested and processed rates, over the last 10 s of snapshots.
+    let rates: RateMeter
 
     /// - Parameters:
     ///   - store: the store to read (may be opened read-only).
@@ -60,6 +62,7 @@ public struct DashboardController: Sendable {
         )
         self.configuration = configuration
         self.logger = logger
+        self.rates = RateMeter(minimumSpan: configuration.eventInterval)
     }
 
     /// Adds the pages and the `/api` routes.
@@ -181,6 +184,7 @@ public struct DashboardController: Sendable {
         let interval = configuration.eventInterval
         let recent = configuration.recentRuns
         let logger = self.logger
+        let rates = self.rates
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
@@ -188,7 +192,6 @@ public struct DashboardController: Sendable {
             status: .ok,
             headers: headers,
             body: ResponseBody { writer in
-                var previous: (produced: Int, processed: Int, at: ContinuousClock.Instant)?
                 var sent = 0
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
@@ -198,21 +201,11 @@ public struct DashboardController: Sendable {
                     if let count, sent >= count { break }
                     do {
                         let summary = try await data.summary()
-                        let now = ContinuousClock.now
-                        var ingested: Double?
-                        var processed: Double?
-                        if let previous {
-                            let elapsed = Self.seconds(now - previous.at)
-                            if elapsed > 0 {
-                                ingested = Double(max(0, summary.producedTotal - previous.produced)) / elapsed
-                                processed = Double(max(0, summary.processedTotal - previous.processed)) / elapsed
-                            }
-                        }
-                        previous = (summary.producedTotal, summary.processedTotal, now)
+                        let rate = rates.add(produced: summary.producedTotal, processed: summary.processedTotal)
                         let snapshot = DashboardModels.HealthSnapshot(
                             summary: summary,
-                            ingestedPerSecond: ingested,
-                            processedPerSecond: processed,
+                            ingestedPerSecond: rate?.ingested,
+                            processedPerSecond: rate?.processed,
                             lag: try await data.lag(),
                             runs: try await data.runs(limit: recent)
                         )

@@ -130,9 +130,9 @@ public enum DashboardModels {
     /// `GET /api/events`: one server-sent snapshot.
     public struct HealthSnapshot: Codable, Sendable, Hashable {
         public var summary: Summary
-        /// Users produced to the log per second since the previous snapshot (nil on the first one).
+        /// Users produced to the log per second over the last 10 s (nil on the first snapshot).
         public var ingestedPerSecond: Double?
-        /// Users processed per second since the previous snapshot (nil on the first one).
+        /// Users processed per second over the last 10 s (nil on the first snapshot).
         public var processedPerSecond: Double?
         public var lag: Lag
         public var runs: [Run]
