@@ -364,6 +364,15 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .testTarget(
+            name: "ServerListenerTests",
+            dependencies: [
+                "ServerListener",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // UserTable (UserStreamCore) is the one definition of created_users: each engine's table follows it.
         .testTarget(
             name: "UserTableTests",

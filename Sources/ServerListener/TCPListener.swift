@@ -85,7 +85,7 @@ public final class TCPListener<Decoder: ByteToMessageDecoder>: Sendable where De
         let server = try await bootstrap.bind(host: configuration.host, port: configuration.port) { channel in
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(makeDecoder()))
-                return try Connection(wrappingChannelSynchronously: channel)
+                return try ConnectionWrapper.wrapClosingOnDeinit(channel, as: Connection.self)
             }
         }
         let port = server.channel.localAddress?.port ?? configuration.port
@@ -146,8 +146,37 @@ public final class TCPListener<Decoder: ByteToMessageDecoder>: Sendable where De
             } catch {
                 logger.error("\(name).listener_failed", metadata: ["error": "\(error)"])
             }
+            // Connections accepted but not handed over yet are dropped here; they close themselves (see
+            // `ConnectionWrapper`).
             await stoppedAccepting()
             group.cancelAll()
         }
+    }
+}
+
+/// Wraps an accepted channel in a `NIOAsyncChannel` that closes the channel, and finishes its writer, if it is ever
+/// dropped unused.
+///
+/// NIO hands accepted connections from the listening socket to the accept loop through a buffer; a connection accepted
+/// while the listening socket closes can be dropped on the way, and a `NIOAsyncChannel` made by the non-deprecated
+/// initialiser traps when dropped with its writer unfinished. The deinit-based teardown of the older initialiser is
+/// exactly right for those. It is reached through a protocol so that its deprecation does not warn here.
+enum ConnectionWrapper {
+    static func wrapClosingOnDeinit<Inbound: Sendable>(
+        _ channel: Channel,
+        as: NIOAsyncChannel<Inbound, ByteBuffer>.Type
+    ) throws -> NIOAsyncChannel<Inbound, ByteBuffer> {
+        try (DeinitTeardown() as any ClosingOnDeinit).wrap(channel)
+    }
+}
+
+private protocol ClosingOnDeinit {
+    func wrap<Inbound: Sendable>(_ channel: Channel) throws -> NIOAsyncChannel<Inbound, ByteBuffer>
+}
+
+private struct DeinitTeardown: ClosingOnDeinit {
+    @available(*, deprecated, message: "deinit-based teardown, for connections dropped before they are served")
+    func wrap<Inbound: Sendable>(_ channel: Channel) throws -> NIOAsyncChannel<Inbound, ByteBuffer> {
+        try NIOAsyncChannel(synchronouslyWrapping: channel)
     }
 }
