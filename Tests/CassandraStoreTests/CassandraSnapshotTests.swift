@@ -1,9 +1,11 @@
 import CQLClient
+import CQLServerTestSupport
 import CassandraSnapshot
 import CassandraStore
 import Foundation
 import SQLiteStore
 import Testing
+import UserStreamContracts
 import UserStreamCore
 import UserStreamTestSupport
 
