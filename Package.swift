@@ -260,18 +260,31 @@ let package = Package(
             dependencies: ["CQLClient", "CQLWire"],
             path: "bench/CQLBench"
         ),
-        // Test support: local randomuser-compatible server with fault injection, contract suites, temp dirs.
+        // Test support: temporary directories, free ports, child processes, the interop virtualenv. Foundation only.
+        .target(name: "UserStreamTestSupport"),
+        // Test support: the contract suites every Log and Store implementation passes, and store fixtures.
+        .target(name: "UserStreamContracts", dependencies: ["UserStreamCore"]),
+        // Test support: our Kafka broker on an ephemeral port over an embedded log (`withTestKafkaBroker`).
         .target(
-            name: "UserStreamTestSupport",
+            name: "KafkaBrokerTestSupport",
             dependencies: [
-                "UserStreamCore",
-                "RandomUser",
-                "EmbeddedLog",
-                "KafkaBroker",
-                "SQLiteStore",
-                "CQLEngine",
-                "CQLServer",
+                "UserStreamTestSupport", "KafkaBroker", "EmbeddedLog",
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Test support: our CQL server on an ephemeral port over an embedded store (`withTestCQLServer`).
+        .target(
+            name: "CQLServerTestSupport",
+            dependencies: [
+                "UserStreamTestSupport", "CQLServer", "CQLEngine", "SQLiteStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Test support: a local randomuser-compatible server with fault injection (`withRandomUserTestServer`).
+        .target(
+            name: "RandomUserTestSupport",
+            dependencies: [
+                "RandomUser", "UserStreamCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -294,7 +307,8 @@ let package = Package(
         .testTarget(
             name: "EmbeddedLogTests",
             dependencies: [
-                "EmbeddedLog", "KafkaWire", "KafkaCompression", "UserStreamCore", "UserStreamTestSupport",
+                "EmbeddedLog", "KafkaWire", "KafkaCompression", "UserStreamCore", "UserStreamContracts",
+                "UserStreamTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -306,7 +320,8 @@ let package = Package(
         .testTarget(
             name: "CQLServerTests",
             dependencies: [
-                "CQLServer", "CQLEngine", "CQLWire", "SQLiteStore", "UserStreamCore", "UserStreamTestSupport",
+                "CQLServer", "CQLEngine", "CQLWire", "SQLiteStore", "UserStreamCore", "CQLServerTestSupport",
+                "UserStreamContracts", "UserStreamTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -335,14 +350,15 @@ let package = Package(
             name: "CassandraStoreTests",
             dependencies: [
                 "CassandraStore", "CassandraSnapshot", "SQLiteStore", "CQLClient", "UserStreamCore",
-                "UserStreamTestSupport",
+                "CQLServerTestSupport", "UserStreamContracts", "UserStreamTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "KafkaBrokerTests",
             dependencies: [
-                "KafkaBroker", "KafkaWire", "EmbeddedLog", "UserStreamCore", "UserStreamTestSupport",
+                "KafkaBroker", "KafkaWire", "EmbeddedLog", "UserStreamCore", "KafkaBrokerTestSupport",
+                "UserStreamTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -353,14 +369,14 @@ let package = Package(
         .testTarget(
             name: "KafkaLogTests",
             dependencies: [
-                "KafkaLog", "CRdKafka", "KafkaWire", "UserStreamCore", "UserStreamTestSupport",
+                "KafkaLog", "CRdKafka", "KafkaWire", "UserStreamCore", "KafkaBrokerTestSupport", "UserStreamContracts",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "RandomUserTests",
             dependencies: [
-                "RandomUser", "UserStreamCore", "UserStreamTestSupport",
+                "RandomUser", "UserStreamCore", "RandomUserTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
@@ -386,7 +402,7 @@ let package = Package(
         .testTarget(
             name: "SQLiteStoreTests",
             dependencies: [
-                "SQLiteStore", "UserStreamCore", "UserStreamTestSupport",
+                "SQLiteStore", "UserStreamCore", "UserStreamContracts",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -401,7 +417,8 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: [
-                "Pipeline", "EmbeddedLog", "SQLiteStore", "RandomUser", "UserStreamCore", "UserStreamTestSupport",
+                "Pipeline", "EmbeddedLog", "SQLiteStore", "RandomUser", "UserStreamCore", "RandomUserTestSupport",
+                "UserStreamContracts", "UserStreamTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -409,7 +426,7 @@ let package = Package(
             name: "DashboardTests",
             dependencies: [
                 "Dashboard", "SQLiteStore", "Pipeline", "EmbeddedLog", "RandomUser", "UserStreamCore",
-                "UserStreamTestSupport",
+                "UserStreamContracts", "UserStreamTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -419,7 +436,7 @@ let package = Package(
             name: "HTTPServerTests",
             dependencies: [
                 "HTTPServer", "TrinoFrontEnd", "SQLiteStore", "Pipeline", "EmbeddedLog", "UserStreamCore",
-                "UserStreamTestSupport",
+                "UserStreamContracts", "UserStreamTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -90,7 +90,8 @@ public final class ChildProcess: @unchecked Sendable {
 
     public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
-    /// Waits for the child to exit (SIGKILL after `timeout`, noted in the returned `stderr`).
+    /// Waits for the child to exit (SIGKILL after `timeout`, noted in the returned `stderr`). A cancelled wait kills
+    /// the child before it throws, so that a child never outlives the test that started it.
     public func wait(timeout: Duration) async throws -> Output {
         let deadline = ContinuousClock.now + timeout
         var timedOut = false
@@ -100,7 +101,15 @@ public final class ChildProcess: @unchecked Sendable {
                 kill(process.processIdentifier, SIGKILL)
                 break
             }
-            try await Task.sleep(for: .milliseconds(20))
+            do {
+                try await Task.sleep(for: .milliseconds(20))
+            } catch {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                out.fileHandleForReading.readabilityHandler = nil
+                err.fileHandleForReading.readabilityHandler = nil
+                throw error
+            }
         }
         process.waitUntilExit()
         try await Task.sleep(for: .milliseconds(50))

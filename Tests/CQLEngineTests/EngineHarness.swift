@@ -90,6 +90,25 @@ final class EngineHarness: @unchecked Sendable {
     }
 }
 
+/// Runs `body` with a fresh ``EngineHarness`` and closes it (store, directory) before returning, also when `body`
+/// throws; the body's error is rethrown.
+func withEngineHarness<Result>(
+    configuration: CQLEngineConfiguration = CQLEngineConfiguration(),
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (EngineHarness) async throws -> Result
+) async throws -> Result {
+    let harness = try EngineHarness(configuration: configuration)
+    let result: Result
+    do {
+        result = try await body(harness)
+    } catch {
+        await harness.close()
+        throw error
+    }
+    await harness.close()
+    return result
+}
+
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }

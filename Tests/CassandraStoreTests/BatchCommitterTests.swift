@@ -1,8 +1,8 @@
 import CQLClient
 import Synchronization
 import Testing
+import UserStreamContracts
 import UserStreamCore
-import UserStreamTestSupport
 
 @testable import CassandraStore
 

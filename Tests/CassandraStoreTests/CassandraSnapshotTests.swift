@@ -1,9 +1,11 @@
 import CQLClient
+import CQLServerTestSupport
 import CassandraSnapshot
 import CassandraStore
 import Foundation
 import SQLiteStore
 import Testing
+import UserStreamContracts
 import UserStreamCore
 import UserStreamTestSupport
 
@@ -28,9 +30,9 @@ struct CassandraSnapshotTests {
     func withSource(
         _ body: (CassandraStore, TemporaryDirectory) async throws -> Void
     ) async throws {
-        let server = try await TestCQLServer()
-        let directory = try TemporaryDirectory()
-        do {
+        try await withTestCQLServer { server in
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
             let contactPoint = try #require(CQLEndpoint(parsing: server.contactPoint))
             let source = try await CassandraStore.open(
                 configuration: CassandraStoreContractTests.configuration(contactPoint),
@@ -43,13 +45,7 @@ struct CassandraSnapshotTests {
                 throw error
             }
             try await source.close()
-        } catch {
-            directory.remove()
-            await server.stop()
-            throw error
         }
-        directory.remove()
-        await server.stop()
     }
 
     func configuration(_ directory: TemporaryDirectory) -> CassandraSnapshotConfiguration {

@@ -1,9 +1,10 @@
 import CQLClient
+import CQLServerTestSupport
 import CassandraStore
 import Foundation
 import Logging
 import Testing
-import UserStreamTestSupport
+import UserStreamContracts
 
 let quietLogger: Logger = {
     var logger = Logger(label: "userstream.store.cassandra.tests")
@@ -43,12 +44,12 @@ struct CassandraStoreContractTests {
             }
             return
         }
-        let server = try await TestCQLServer()
-        defer { Task { await server.stop() } }
-        let contactPoint = try #require(CQLEndpoint(parsing: server.contactPoint))
-        let configuration = Self.configuration(contactPoint)
-        try await check.run {
-            try await CassandraStore.open(configuration: configuration, logger: quietLogger)
+        try await withTestCQLServer { server in
+            let contactPoint = try #require(CQLEndpoint(parsing: server.contactPoint))
+            let configuration = Self.configuration(contactPoint)
+            try await check.run {
+                try await CassandraStore.open(configuration: configuration, logger: quietLogger)
+            }
         }
     }
 }

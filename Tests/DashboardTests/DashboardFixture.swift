@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Pipeline
 import SQLiteStore
+import UserStreamContracts
 import UserStreamCore
 import UserStreamTestSupport
 
@@ -96,6 +97,25 @@ struct DashboardFixture {
         try? await store.close()
         directory.remove()
     }
+}
+
+/// Runs `body` with a fresh ``DashboardFixture`` and removes it (store, directory) before returning, also when `body`
+/// throws; the body's error is rethrown.
+func withDashboardFixture<Result>(
+    users: Int = 300,
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (DashboardFixture) async throws -> Result
+) async throws -> Result {
+    let fixture = try await DashboardFixture(users: users)
+    let result: Result
+    do {
+        result = try await body(fixture)
+    } catch {
+        await fixture.remove()
+        throw error
+    }
+    await fixture.remove()
+    return result
 }
 
 extension DashboardFixture {

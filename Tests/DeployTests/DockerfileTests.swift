@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Testing
-import UserStreamTestSupport
 
 @testable import userstream
 

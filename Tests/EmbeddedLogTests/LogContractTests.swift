@@ -1,6 +1,7 @@
 import EmbeddedLog
 import Logging
 import Testing
+import UserStreamContracts
 import UserStreamCore
 import UserStreamTestSupport
 

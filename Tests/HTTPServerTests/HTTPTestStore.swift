@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import SQLiteStore
+import UserStreamContracts
 import UserStreamCore
 import UserStreamTestSupport
 
@@ -35,6 +36,26 @@ struct HTTPTestStore {
         try? await store.close()
         directory.remove()
     }
+}
+
+/// Runs `body` with a fresh ``HTTPTestStore`` and removes it (store, directory) before returning, also when `body`
+/// throws; the body's error is rethrown.
+func withHTTPTestStore<Result>(
+    users: Int = 40,
+    keyspace: String = SQLiteStoreConfiguration.defaultKeyspace,
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (HTTPTestStore) async throws -> Result
+) async throws -> Result {
+    let fixture = try await HTTPTestStore(users: users, keyspace: keyspace)
+    let result: Result
+    do {
+        result = try await body(fixture)
+    } catch {
+        await fixture.remove()
+        throw error
+    }
+    await fixture.remove()
+    return result
 }
 
 extension TestResponse {

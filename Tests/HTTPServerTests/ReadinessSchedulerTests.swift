@@ -17,38 +17,42 @@ private struct EmptySource: UserSource {
 @Suite("Readiness under run: the scheduler must be running")
 struct ReadinessSchedulerTests {
     @Test func readyzFailsUntilTheSchedulerRuns() async throws {
-        let fixture = try await HTTPTestStore(users: 1)
-        defer { Task { await fixture.remove() } }
-        var logger = Logger(label: "userstream.http.tests")
-        logger.logLevel = .critical
-        let log = try EmbeddedLog.open(
-            configuration: EmbeddedLogConfiguration(directory: fixture.directory.path + "/log"),
-            logger: logger
-        )
-        let ingestor = Ingestor(
-            log: log,
-            store: fixture.store,
-            source: EmptySource(),
-            configuration: IngestConfiguration(duration: .seconds(1), count: nil, batchSize: 10, usersPerSecond: 0),
-            logger: logger
-        )
-        let scheduler = JobScheduler(ingestor: ingestor, schedule: try CronSchedule(parsing: "@hourly"), logger: logger)
-        let context = HTTPServerContext(store: fixture.store, scheduler: scheduler)
-        let app = buildApplication(context, configuration: HTTPServerConfiguration(port: 0), logger: logger)
-        try await app.test(.router) { client in
-            try await client.execute(uri: "/readyz", method: .get) { response in
-                #expect(response.status == .serviceUnavailable)
-                #expect(response.json?["failed"] as? [String] == ["scheduler"])
+        try await withHTTPTestStore(users: 1) { fixture in
+            var logger = Logger(label: "userstream.http.tests")
+            logger.logLevel = .critical
+            let log = try EmbeddedLog.open(
+                configuration: EmbeddedLogConfiguration(directory: fixture.directory.path + "/log"),
+                logger: logger
+            )
+            let ingestor = Ingestor(
+                log: log,
+                store: fixture.store,
+                source: EmptySource(),
+                configuration: IngestConfiguration(duration: .seconds(1), count: nil, batchSize: 10, usersPerSecond: 0),
+                logger: logger
+            )
+            let scheduler = JobScheduler(
+                ingestor: ingestor,
+                schedule: try CronSchedule(parsing: "@hourly"),
+                logger: logger
+            )
+            let context = HTTPServerContext(store: fixture.store, scheduler: scheduler)
+            let app = buildApplication(context, configuration: HTTPServerConfiguration(port: 0), logger: logger)
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/readyz", method: .get) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    #expect(response.json?["failed"] as? [String] == ["scheduler"])
+                }
+                let running = Task { try await scheduler.run() }
+                for _ in 0..<200 where !scheduler.isServing { try await Task.sleep(for: .milliseconds(10)) }
+                try await client.execute(uri: "/readyz", method: .get) { response in
+                    #expect(response.status == .ok)
+                }
+                running.cancel()
+                _ = try? await running.value
             }
-            let running = Task { try await scheduler.run() }
-            for _ in 0..<200 where !scheduler.isServing { try await Task.sleep(for: .milliseconds(10)) }
-            try await client.execute(uri: "/readyz", method: .get) { response in
-                #expect(response.status == .ok)
-            }
-            running.cancel()
-            _ = try? await running.value
+            try await log.close()
         }
-        try await log.close()
     }
 }
 
@@ -70,41 +74,44 @@ struct ReadinessCheckTests {
     }
 
     @Test func aFailingCheckMakesReadyz503AndSaysWhy() async throws {
-        let fixture = try await HTTPTestStore(users: 1)
-        defer { Task { await fixture.remove() } }
-        let app = application(fixture, [ReadinessCheck("log") { throw Unreachable() }, ReadinessCheck("cassandra") {}])
-        try await app.test(.router) { client in
-            try await client.execute(uri: "/readyz", method: .get) { response in
-                #expect(response.status == .serviceUnavailable)
-                #expect(response.json?["failed"] as? [String] == ["log"])
-                let checks = response.json?["checks"] as? [String: String]
-                #expect(checks?["log"] == "failed: connection refused")
-                #expect(checks?["cassandra"] == "ok")
-                #expect(checks?["store"] == "ok")
+        try await withHTTPTestStore(users: 1) { fixture in
+            let app = application(
+                fixture,
+                [ReadinessCheck("log") { throw Unreachable() }, ReadinessCheck("cassandra") {}]
+            )
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/readyz", method: .get) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    #expect(response.json?["failed"] as? [String] == ["log"])
+                    let checks = response.json?["checks"] as? [String: String]
+                    #expect(checks?["log"] == "failed: connection refused")
+                    #expect(checks?["cassandra"] == "ok")
+                    #expect(checks?["store"] == "ok")
+                }
             }
         }
     }
 
     @Test func aCheckThatDoesNotAnswerFailsWithinItsTimeout() async throws {
-        let fixture = try await HTTPTestStore(users: 1)
-        defer { Task { await fixture.remove() } }
-        // Ignores cancellation, as a blocking client call would.
-        let hanging = ReadinessCheck("log", timeout: .milliseconds(300)) {
-            let until = ContinuousClock.now + .seconds(5)
-            while ContinuousClock.now < until { try? await Task.sleep(for: .milliseconds(50)) }
-        }
-        let app = application(fixture, [hanging])
-        try await app.test(.router) { client in
-            let started = ContinuousClock.now
-            try await client.execute(uri: "/readyz", method: .get) { response in
-                #expect(response.status == .serviceUnavailable)
-                let checks = response.json?["checks"] as? [String: String]
-                #expect(
-                    checks?["log"]?.hasPrefix("failed: log did not answer within") == true,
-                    "\(String(describing: checks))"
-                )
+        try await withHTTPTestStore(users: 1) { fixture in
+            // Ignores cancellation, as a blocking client call would.
+            let hanging = ReadinessCheck("log", timeout: .milliseconds(300)) {
+                let until = ContinuousClock.now + .seconds(5)
+                while ContinuousClock.now < until { try? await Task.sleep(for: .milliseconds(50)) }
             }
-            #expect(ContinuousClock.now - started < .seconds(3))
+            let app = application(fixture, [hanging])
+            try await app.test(.router) { client in
+                let started = ContinuousClock.now
+                try await client.execute(uri: "/readyz", method: .get) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    let checks = response.json?["checks"] as? [String: String]
+                    #expect(
+                        checks?["log"]?.hasPrefix("failed: log did not answer within") == true,
+                        "\(String(describing: checks))"
+                    )
+                }
+                #expect(ContinuousClock.now - started < .seconds(3))
+            }
         }
     }
 }

@@ -57,82 +57,82 @@ struct TrinoHTTPTests {
     }
 
     @Test func theSchemaIsTheStoresKeyspace() async throws {
-        let fixture = try await HTTPTestStore(users: 7, keyspace: "other_ks")
-        defer { Task { await fixture.remove() } }
-        try await fixture.application().test(.router) { client in
-            let schemas = try await Self.run("SHOW SCHEMAS", client: client)
-            #expect(schemas.rows.compactMap { $0.first as? String }.contains("other_ks"), "\(schemas.rows)")
-            let count = try await Self.run("SELECT count(*) FROM cassandra.other_ks.created_users", client: client)
-            #expect(count.rows.first?.first as? Int == 7, "\(count.last)")
+        try await withHTTPTestStore(users: 7, keyspace: "other_ks") { fixture in
+            try await fixture.application().test(.router) { client in
+                let schemas = try await Self.run("SHOW SCHEMAS", client: client)
+                #expect(schemas.rows.compactMap { $0.first as? String }.contains("other_ks"), "\(schemas.rows)")
+                let count = try await Self.run("SELECT count(*) FROM cassandra.other_ks.created_users", client: client)
+                #expect(count.rows.first?.first as? Int == 7, "\(count.last)")
+            }
         }
     }
 
     @Test func groupByGenderThroughNextUri() async throws {
-        let fixture = try await HTTPTestStore(users: 40)
-        defer { Task { await fixture.remove() } }
-        try await fixture.application().test(.router) { client in
-            let result = try await Self.run(
-                "SELECT gender, count(*) AS n FROM created_users GROUP BY gender ORDER BY gender",
-                client: client
-            )
-            #expect(result.columns.map { $0["name"] as? String } == ["gender", "n"])
-            #expect(result.columns.map { $0["type"] as? String } == ["varchar", "bigint"])
-            #expect(result.rows.count == 2)
-            let total = result.rows.compactMap { $0.last as? Int }.reduce(0, +)
-            #expect(total == 40)
-            #expect((result.last["stats"] as? [String: Any])?["state"] as? String == "FINISHED")
+        try await withHTTPTestStore(users: 40) { fixture in
+            try await fixture.application().test(.router) { client in
+                let result = try await Self.run(
+                    "SELECT gender, count(*) AS n FROM created_users GROUP BY gender ORDER BY gender",
+                    client: client
+                )
+                #expect(result.columns.map { $0["name"] as? String } == ["gender", "n"])
+                #expect(result.columns.map { $0["type"] as? String } == ["varchar", "bigint"])
+                #expect(result.rows.count == 2)
+                let total = result.rows.compactMap { $0.last as? Int }.reduce(0, +)
+                #expect(total == 40)
+                #expect((result.last["stats"] as? [String: Any])?["state"] as? String == "FINISHED")
+            }
         }
     }
 
     @Test func failedQueryCarriesTrinoErrorShape() async throws {
-        let fixture = try await HTTPTestStore(users: 1)
-        defer { Task { await fixture.remove() } }
-        try await fixture.application().test(.router) { client in
-            let result = try await Self.run("SELECT nope FROM no_such_table", client: client)
-            let error = try #require(result.last["error"] as? [String: Any])
-            #expect(error["errorName"] as? String != nil)
-            #expect(error["errorType"] as? String != nil)
-            #expect((result.last["stats"] as? [String: Any])?["state"] as? String == "FAILED")
+        try await withHTTPTestStore(users: 1) { fixture in
+            try await fixture.application().test(.router) { client in
+                let result = try await Self.run("SELECT nope FROM no_such_table", client: client)
+                let error = try #require(result.last["error"] as? [String: Any])
+                #expect(error["errorName"] as? String != nil)
+                #expect(error["errorType"] as? String != nil)
+                #expect((result.last["stats"] as? [String: Any])?["state"] as? String == "FAILED")
+            }
         }
     }
 
     @Test func deleteCancelsAndUnknownQueriesAre404() async throws {
-        let fixture = try await HTTPTestStore(users: 5)
-        defer { Task { await fixture.remove() } }
-        try await fixture.application().test(.router) { client in
-            let next = try await client.execute(
-                uri: "/v1/statement",
-                method: .post,
-                headers: Self.session,
-                body: ByteBuffer(string: "SELECT * FROM created_users")
-            ) { response in
-                try #require(response.json?["nextUri"] as? String)
-            }
-            let path = String(next.dropFirst("http://trino:8080".count))
-            try await client.execute(uri: path, method: .delete, headers: Self.session) { response in
-                #expect(response.status == .noContent)
-            }
-            try await client.execute(
-                uri: "/v1/statement/executing/20240101_000000_00000_zzzzz/yabc/1",
-                method: .get,
-                headers: Self.session
-            ) { response in
-                #expect(response.status == .notFound)
-            }
-            try await client.execute(uri: "/v1/statement/not/a/path", method: .get) { response in
-                #expect(response.status == .notFound)
+        try await withHTTPTestStore(users: 5) { fixture in
+            try await fixture.application().test(.router) { client in
+                let next = try await client.execute(
+                    uri: "/v1/statement",
+                    method: .post,
+                    headers: Self.session,
+                    body: ByteBuffer(string: "SELECT * FROM created_users")
+                ) { response in
+                    try #require(response.json?["nextUri"] as? String)
+                }
+                let path = String(next.dropFirst("http://trino:8080".count))
+                try await client.execute(uri: path, method: .delete, headers: Self.session) { response in
+                    #expect(response.status == .noContent)
+                }
+                try await client.execute(
+                    uri: "/v1/statement/executing/20240101_000000_00000_zzzzz/yabc/1",
+                    method: .get,
+                    headers: Self.session
+                ) { response in
+                    #expect(response.status == .notFound)
+                }
+                try await client.execute(uri: "/v1/statement/not/a/path", method: .get) { response in
+                    #expect(response.status == .notFound)
+                }
             }
         }
     }
 
     @Test func sessionHeadersAreAnswered() async throws {
-        let fixture = try await HTTPTestStore(users: 1)
-        defer { Task { await fixture.remove() } }
-        try await fixture.application().test(.router) { client in
-            let result = try await Self.run("SET SESSION query_max_run_time = '10m'", client: client)
-            #expect(result.setSession == ["query_max_run_time=10m"])
-            let version = try await Self.run("SELECT version()", client: client)
-            #expect(version.rows.count == 1)
+        try await withHTTPTestStore(users: 1) { fixture in
+            try await fixture.application().test(.router) { client in
+                let result = try await Self.run("SET SESSION query_max_run_time = '10m'", client: client)
+                #expect(result.setSession == ["query_max_run_time=10m"])
+                let version = try await Self.run("SELECT version()", client: client)
+                #expect(version.rows.count == 1)
+            }
         }
     }
 }

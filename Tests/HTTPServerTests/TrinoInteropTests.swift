@@ -26,30 +26,30 @@ import UserStreamTestSupport
 
     @Test("trino DBAPI, SQLAlchemy + pandas and prometheus_client against the server")
     func realClients() async throws {
-        let fixture = try await HTTPTestStore(users: 120)
-        defer { Task { await fixture.remove() } }
-        var logger = Logger(label: "userstream.http.tests")
-        logger.logLevel = .warning
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = buildApplication(
-            fixture.context,
-            configuration: HTTPServerConfiguration(port: 0),
-            logger: logger,
-            onServerRunning: { port in continuation.yield(port) }
-        )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            let output = try await Self.trinoClients(port: port, minUsers: 120)
-            #expect(output.status == 0, "stdout:\n\(output.stdout)\nstderr:\n\(output.stderr.suffix(4000))")
-            for check in [
-                "group by gender", "show catalogs", "describe", "sqlalchemy columns", "pandas read_sql",
-                "metrics parsed",
-            ] {
-                #expect(output.stdout.contains("ok " + check), "\(output.stdout)")
+        try await withHTTPTestStore(users: 120) { fixture in
+            var logger = Logger(label: "userstream.http.tests")
+            logger.logLevel = .warning
+            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+            let app = buildApplication(
+                fixture.context,
+                configuration: HTTPServerConfiguration(port: 0),
+                logger: logger,
+                onServerRunning: { port in continuation.yield(port) }
+            )
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+                var iterator = ports.makeAsyncIterator()
+                let port = try #require(await iterator.next())
+                let output = try await Self.trinoClients(port: port, minUsers: 120)
+                #expect(output.status == 0, "stdout:\n\(output.stdout)\nstderr:\n\(output.stderr.suffix(4000))")
+                for check in [
+                    "group by gender", "show catalogs", "describe", "sqlalchemy columns", "pandas read_sql",
+                    "metrics parsed",
+                ] {
+                    #expect(output.stdout.contains("ok " + check), "\(output.stdout)")
+                }
+                group.cancelAll()
             }
-            group.cancelAll()
         }
     }
 }

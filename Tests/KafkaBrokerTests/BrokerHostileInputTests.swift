@@ -1,8 +1,8 @@
+import KafkaBrokerTestSupport
 import KafkaWire
 import NIOCore
 import Testing
 import UserStreamCore
-import UserStreamTestSupport
 
 /// What the broker does with bytes no honest client sends: it bounds sizes before allocating, closes the offending
 /// connection as Kafka does, answers protocol-level problems with Kafka's error codes, and never lets one bad
@@ -19,85 +19,85 @@ import UserStreamTestSupport
 
     @Test(arguments: [Int32.max, 200 * 1024 * 1024, -1] as [Int32])
     func anOversizedOrNegativeSizePrefixClosesOnlyThatConnection(size: Int32) async throws {
-        let broker = try await TestKafkaBroker()
-        defer { Task { await broker.stop() } }
-        let bystander = try await RawKafkaClient.connect(port: broker.port)
-        let hostile = try await RawKafkaClient.connect(port: broker.port)
-        var bytes = ByteBuffer()
-        bytes.writeInteger(size)
-        bytes.writeBytes([0, 3, 0, 1])
-        let reply = try await hostile.exchange(bytes)
-        guard case .closed = reply else {
-            Issue.record("a \(size)-byte size prefix was not refused")
-            return
+        try await withTestKafkaBroker { broker in
+            let bystander = try await RawKafkaClient.connect(port: broker.port)
+            let hostile = try await RawKafkaClient.connect(port: broker.port)
+            var bytes = ByteBuffer()
+            bytes.writeInteger(size)
+            bytes.writeBytes([0, 3, 0, 1])
+            let reply = try await hostile.exchange(bytes)
+            guard case .closed = reply else {
+                Issue.record("a \(size)-byte size prefix was not refused")
+                return
+            }
+            let request = RawKafkaClient.request(.apiVersions, version: 0) { _ in }
+            guard case .frame = try await bystander.exchange(request) else {
+                Issue.record("the other connection was disturbed")
+                return
+            }
+            #expect(try await metadataWorks(port: broker.port))
         }
-        let request = RawKafkaClient.request(.apiVersions, version: 0) { _ in }
-        guard case .frame = try await bystander.exchange(request) else {
-            Issue.record("the other connection was disturbed")
-            return
-        }
-        #expect(try await metadataWorks(port: broker.port))
     }
 
     @Test func aFrameOverTheConfiguredRequestLimitIsRefusedBeforeItArrives() async throws {
-        let broker = try await TestKafkaBroker { $0.maxRequestBytes = 4096 }
-        defer { Task { await broker.stop() } }
-        let client = try await RawKafkaClient.connect(port: broker.port)
-        var bytes = ByteBuffer()
-        bytes.writeInteger(Int32(4097))
-        bytes.writeRepeatingByte(0, count: 64)
-        guard case .closed = try await client.exchange(bytes) else {
-            Issue.record("a frame over max-request-bytes was accepted")
-            return
+        try await withTestKafkaBroker(configure: { $0.maxRequestBytes = 4096 }) { broker in
+            let client = try await RawKafkaClient.connect(port: broker.port)
+            var bytes = ByteBuffer()
+            bytes.writeInteger(Int32(4097))
+            bytes.writeRepeatingByte(0, count: 64)
+            guard case .closed = try await client.exchange(bytes) else {
+                Issue.record("a frame over max-request-bytes was accepted")
+                return
+            }
         }
     }
 
     @Test func unknownApiKeysAndUnsupportedVersionsCloseTheConnection() async throws {
-        let broker = try await TestKafkaBroker()
-        defer { Task { await broker.stop() } }
-        for (key, version) in [(KafkaApiKey(999), Int16(0)), (.metadata, 99), (.produce, 0), (.fetch, 99)] {
-            let client = try await RawKafkaClient.connect(port: broker.port)
-            let reply = try await client.exchange(RawKafkaClient.request(key, version: version) { _ in })
-            guard case .closed = reply else {
-                Issue.record("\(key) v\(version) was answered instead of closing the connection")
-                continue
+        try await withTestKafkaBroker { broker in
+            for (key, version) in [(KafkaApiKey(999), Int16(0)), (.metadata, 99), (.produce, 0), (.fetch, 99)] {
+                let client = try await RawKafkaClient.connect(port: broker.port)
+                let reply = try await client.exchange(RawKafkaClient.request(key, version: version) { _ in })
+                guard case .closed = reply else {
+                    Issue.record("\(key) v\(version) was answered instead of closing the connection")
+                    continue
+                }
             }
+            #expect(try await metadataWorks(port: broker.port))
         }
-        #expect(try await metadataWorks(port: broker.port))
     }
 
     @Test func anUnsupportedApiVersionsVersionIsAnsweredInV0WithTheSupportedRanges() async throws {
-        let broker = try await TestKafkaBroker()
-        defer { Task { await broker.stop() } }
-        let client = try await RawKafkaClient.connect(port: broker.port)
-        let reply = try await client.exchange(
-            RawKafkaClient.request(.apiVersions, version: 77) { $0.writeBytes([1, 2, 3]) }
-        )
-        guard case .frame(var frame) = reply else {
-            Issue.record("no answer")
-            return
-        }
-        #expect(try frame.readKafkaInteger(as: Int32.self) == 7)
-        let response = try ApiVersionsResponse(decoding: frame, version: 0)
-        #expect(response.errorCode == .unsupportedVersion)
-        let groupApis: [KafkaApiKey] = [.findCoordinator, .joinGroup, .syncGroup, .heartbeat, .leaveGroup]
-        for key in groupApis {
-            #expect(response.apiKeys.first { $0.apiKey == key }?.minVersion == 0, "\(key) must start at v0")
+        try await withTestKafkaBroker { broker in
+            let client = try await RawKafkaClient.connect(port: broker.port)
+            let reply = try await client.exchange(
+                RawKafkaClient.request(.apiVersions, version: 77) { $0.writeBytes([1, 2, 3]) }
+            )
+            guard case .frame(var frame) = reply else {
+                Issue.record("no answer")
+                return
+            }
+            #expect(try frame.readKafkaInteger(as: Int32.self) == 7)
+            let response = try ApiVersionsResponse(decoding: frame, version: 0)
+            #expect(response.errorCode == .unsupportedVersion)
+            let groupApis: [KafkaApiKey] = [.findCoordinator, .joinGroup, .syncGroup, .heartbeat, .leaveGroup]
+            for key in groupApis {
+                #expect(response.apiKeys.first { $0.apiKey == key }?.minVersion == 0, "\(key) must start at v0")
+            }
         }
     }
 
     @Test func anArrayCountBeyondTheBytesLeftClosesWithoutAllocating() async throws {
-        let broker = try await TestKafkaBroker()
-        defer { Task { await broker.stop() } }
-        let client = try await RawKafkaClient.connect(port: broker.port)
-        let request = RawKafkaClient.request(.metadata, version: 1) { body in
-            body.writeInteger(Int32(1_000_000_000))
+        try await withTestKafkaBroker { broker in
+            let client = try await RawKafkaClient.connect(port: broker.port)
+            let request = RawKafkaClient.request(.metadata, version: 1) { body in
+                body.writeInteger(Int32(1_000_000_000))
+            }
+            guard case .closed = try await client.exchange(request) else {
+                Issue.record("a billion-element array in a 4-byte body was accepted")
+                return
+            }
+            #expect(try await metadataWorks(port: broker.port))
         }
-        guard case .closed = try await client.exchange(request) else {
-            Issue.record("a billion-element array in a 4-byte body was accepted")
-            return
-        }
-        #expect(try await metadataWorks(port: broker.port))
     }
 
     func produce(port: Int, topic: String, records: ByteBuffer) async throws -> ProduceResponse {
@@ -131,40 +131,40 @@ import UserStreamTestSupport
     }
 
     @Test func aBatchWithABadCRCIsRefusedWithCorruptMessageAndNothingIsStored() async throws {
-        let broker = try await TestKafkaBroker()
-        defer { Task { await broker.stop() } }
-        try await broker.log.createTopic("crc", partitions: 1)
-        var records = batch(values: ["a", "b"])
-        let last = records.writerIndex - 1
-        records.setInteger(records.getInteger(at: last, as: UInt8.self)! ^ 0xFF, at: last)
-        let response = try await produce(port: broker.port, topic: "crc", records: records)
-        #expect(response.responses.first?.partitionResponses.first?.errorCode == .corruptMessage)
-        #expect(try broker.log.offsetRange(of: TopicPartition(topic: "crc", partition: 0)).end == 0)
+        try await withTestKafkaBroker { broker in
+            try await broker.log.createTopic("crc", partitions: 1)
+            var records = batch(values: ["a", "b"])
+            let last = records.writerIndex - 1
+            records.setInteger(records.getInteger(at: last, as: UInt8.self)! ^ 0xFF, at: last)
+            let response = try await produce(port: broker.port, topic: "crc", records: records)
+            #expect(response.responses.first?.partitionResponses.first?.errorCode == .corruptMessage)
+            #expect(try broker.log.offsetRange(of: TopicPartition(topic: "crc", partition: 0)).end == 0)
 
-        let good = try await produce(port: broker.port, topic: "crc", records: batch(values: ["a", "b"]))
-        #expect(good.responses.first?.partitionResponses.first?.errorCode == KafkaErrorCode.none)
-        #expect(try broker.log.offsetRange(of: TopicPartition(topic: "crc", partition: 0)).end == 2)
+            let good = try await produce(port: broker.port, topic: "crc", records: batch(values: ["a", "b"]))
+            #expect(good.responses.first?.partitionResponses.first?.errorCode == KafkaErrorCode.none)
+            #expect(try broker.log.offsetRange(of: TopicPartition(topic: "crc", partition: 0)).end == 2)
+        }
     }
 
     @Test func aBatchOverTheBatchLimitIsRefusedWithMessageTooLarge() async throws {
-        let broker = try await TestKafkaBroker()
-        defer { Task { await broker.stop() } }
-        try await broker.log.createTopic("big", partitions: 1)
-        let response = try await produce(
-            port: broker.port,
-            topic: "big",
-            records: batch(values: ["x"], size: 1_100_000)
-        )
-        #expect(response.responses.first?.partitionResponses.first?.errorCode == .messageTooLarge)
-        #expect(try broker.log.offsetRange(of: TopicPartition(topic: "big", partition: 0)).end == 0)
+        try await withTestKafkaBroker { broker in
+            try await broker.log.createTopic("big", partitions: 1)
+            let response = try await produce(
+                port: broker.port,
+                topic: "big",
+                records: batch(values: ["x"], size: 1_100_000)
+            )
+            #expect(response.responses.first?.partitionResponses.first?.errorCode == .messageTooLarge)
+            #expect(try broker.log.offsetRange(of: TopicPartition(topic: "big", partition: 0)).end == 0)
+        }
     }
 
     @Test func producingToAMissingTopicOrPartitionIsAnErrorNotACreation() async throws {
-        let broker = try await TestKafkaBroker()
-        defer { Task { await broker.stop() } }
-        let response = try await produce(port: broker.port, topic: "nowhere", records: batch(values: ["a"]))
-        #expect(response.responses.first?.partitionResponses.first?.errorCode == .unknownTopicOrPartition)
-        #expect(try broker.log.topicPartitionCounts()["nowhere"] == nil)
+        try await withTestKafkaBroker { broker in
+            let response = try await produce(port: broker.port, topic: "nowhere", records: batch(values: ["a"]))
+            #expect(response.responses.first?.partitionResponses.first?.errorCode == .unknownTopicOrPartition)
+            #expect(try broker.log.topicPartitionCounts()["nowhere"] == nil)
+        }
     }
 }
 
@@ -180,19 +180,19 @@ import UserStreamTestSupport
     }
 
     @Test func onByDefaultAMissingTopicIsCreatedWithThreePartitions() async throws {
-        let broker = try await TestKafkaBroker()
-        defer { Task { await broker.stop() } }
-        let response = try await metadata(port: broker.port, topic: "fresh")
-        #expect(response.topics.first?.errorCode == KafkaErrorCode.none)
-        #expect(response.topics.first?.partitions.count == 3)
-        #expect(try broker.log.topicPartitionCounts()["fresh"] == 3)
+        try await withTestKafkaBroker { broker in
+            let response = try await metadata(port: broker.port, topic: "fresh")
+            #expect(response.topics.first?.errorCode == KafkaErrorCode.none)
+            #expect(response.topics.first?.partitions.count == 3)
+            #expect(try broker.log.topicPartitionCounts()["fresh"] == 3)
+        }
     }
 
     @Test func turnedOffAMissingTopicIsUnknownAndNotCreated() async throws {
-        let broker = try await TestKafkaBroker { $0.autoCreateTopics = false }
-        defer { Task { await broker.stop() } }
-        let response = try await metadata(port: broker.port, topic: "fresh")
-        #expect(response.topics.first?.errorCode == .unknownTopicOrPartition)
-        #expect(try broker.log.topicPartitionCounts()["fresh"] == nil)
+        try await withTestKafkaBroker(configure: { $0.autoCreateTopics = false }) { broker in
+            let response = try await metadata(port: broker.port, topic: "fresh")
+            #expect(response.topics.first?.errorCode == .unknownTopicOrPartition)
+            #expect(try broker.log.topicPartitionCounts()["fresh"] == nil)
+        }
     }
 }

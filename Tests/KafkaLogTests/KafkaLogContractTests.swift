@@ -1,8 +1,9 @@
 import Foundation
+import KafkaBrokerTestSupport
 import KafkaLog
 import Testing
+import UserStreamContracts
 import UserStreamCore
-import UserStreamTestSupport
 
 /// Settings that keep a contract run short on a single test broker.
 func kafkaTestConfiguration(bootstrap: String) -> KafkaLogConfiguration {
@@ -20,11 +21,11 @@ func kafkaTestConfiguration(bootstrap: String) -> KafkaLogConfiguration {
 struct KafkaLogContractTests {
     @Test(arguments: LogContract.checks)
     func contract(_ check: LogContractCheck) async throws {
-        let broker = try await TestKafkaBroker()
-        defer { Task { await broker.stop() } }
-        let configuration = kafkaTestConfiguration(bootstrap: broker.bootstrap)
-        try await check.run {
-            try KafkaLog(configuration: configuration, logger: .kafkaLogTests)
+        try await withTestKafkaBroker { broker in
+            let configuration = kafkaTestConfiguration(bootstrap: broker.bootstrap)
+            try await check.run {
+                try KafkaLog(configuration: configuration, logger: .kafkaLogTests)
+            }
         }
     }
 }
@@ -48,23 +49,23 @@ struct KafkaLogStartingOffsetsTests {
     /// The store is the source of truth: a partition it has no offset for is read from the earliest offset, even when
     /// the group committed further in Kafka (a new store must see every record).
     @Test func aPartitionLeftOutStartsAtTheEarliestNotAtTheGroupsCommit() async throws {
-        let broker = try await TestKafkaBroker()
-        defer { Task { await broker.stop() } }
-        let log = try KafkaLog(
-            configuration: kafkaTestConfiguration(bootstrap: broker.bootstrap),
-            logger: .kafkaLogTests
-        )
-        try await log.createTopic("t", partitions: 1)
-        try await log.produce(
-            (0..<10).map { LogRecord(key: nil, value: [UInt8($0)], timestamp: 1_700_000_000_000) },
-            to: "t"
-        )
-        try await broker.log.commitGroupOffsets(group: "g", offsets: [TopicPartition(topic: "t", partition: 0): 5])
-        let consumer = try await log.makeConsumer(group: "g", topics: ["t"]) { _ in [:] }
-        #expect(await consumer.positions()[TopicPartition(topic: "t", partition: 0)] == 0)
-        let records = try await consumer.poll(maxRecords: 10, timeout: .seconds(10))
-        #expect(records.first?.offset == 0)
-        try await consumer.close()
-        try await log.close()
+        try await withTestKafkaBroker { broker in
+            let log = try KafkaLog(
+                configuration: kafkaTestConfiguration(bootstrap: broker.bootstrap),
+                logger: .kafkaLogTests
+            )
+            try await log.createTopic("t", partitions: 1)
+            try await log.produce(
+                (0..<10).map { LogRecord(key: nil, value: [UInt8($0)], timestamp: 1_700_000_000_000) },
+                to: "t"
+            )
+            try await broker.log.commitGroupOffsets(group: "g", offsets: [TopicPartition(topic: "t", partition: 0): 5])
+            let consumer = try await log.makeConsumer(group: "g", topics: ["t"]) { _ in [:] }
+            #expect(await consumer.positions()[TopicPartition(topic: "t", partition: 0)] == 0)
+            let records = try await consumer.poll(maxRecords: 10, timeout: .seconds(10))
+            #expect(records.first?.offset == 0)
+            try await consumer.close()
+            try await log.close()
+        }
     }
 }

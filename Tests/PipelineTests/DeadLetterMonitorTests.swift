@@ -1,7 +1,6 @@
 import Pipeline
 import Testing
 import UserStreamCore
-import UserStreamTestSupport
 
 @Suite("Dead-letter view: the tail of users_created.dlq with its reasons")
 struct DeadLetterMonitorTests {
@@ -37,39 +36,46 @@ struct DeadLetterMonitorTests {
     }
 
     @Test func startsAtTheTailAndFollowsNewDeadLetters() async throws {
-        let harness = try PipelineHarness(partitions: 2)
-        defer { harness.directory.remove() }
-        let monitor = DeadLetterMonitor(log: harness.log, keep: 3, interval: .milliseconds(50), logger: harness.logger)
-        let running = Task { try await monitor.run() }
+        try await withPipelineHarness(partitions: 2) { harness in
+            let monitor = DeadLetterMonitor(
+                log: harness.log,
+                keep: 3,
+                interval: .milliseconds(50),
+                logger: harness.logger
+            )
+            let running = Task { try await monitor.run() }
+            do {
+                // No topic yet: nothing to follow, no error.
+                try await Task.sleep(for: .milliseconds(150))
+                let before = monitor.snapshot()
+                #expect(!before.following && before.seen == 0 && before.latest.isEmpty && before.lastError == nil)
 
-        // No topic yet: nothing to follow, no error.
-        try await Task.sleep(for: .milliseconds(150))
-        let before = monitor.snapshot()
-        #expect(!before.following && before.seen == 0 && before.latest.isEmpty && before.lastError == nil)
+                try await harness.log.createTopic(Topics.usersCreatedDLQ, partitions: 2)
+                try await harness.log.produce((0..<5).map { Self.letter($0) }, to: Topics.usersCreatedDLQ)
+                try await harness.log.produce([Self.letter(5, partition: 1)], to: Topics.usersCreatedDLQ)
+                // Starts `keep` records before each partition's end: offsets 2…4 of partition 0 and 0 of partition 1.
+                var snapshot = try await waitUntil(monitor) { $0.seen == 4 }
+                #expect(snapshot.following)
+                #expect(snapshot.seen == 4)
+                #expect(snapshot.latest.map(\.reason) == ["reason 5", "reason 4", "reason 3"])
+                let newest = try #require(snapshot.latest.first)
+                #expect(newest.key == "user-5")
+                #expect(newest.stage == "process")
+                #expect(newest.origin == "users_created-2@105")
+                #expect(newest.runID == "manual__run")
+                #expect(newest.partition == 1 && newest.offset == 0)
 
-        try await harness.log.createTopic(Topics.usersCreatedDLQ, partitions: 2)
-        try await harness.log.produce((0..<5).map { Self.letter($0) }, to: Topics.usersCreatedDLQ)
-        try await harness.log.produce([Self.letter(5, partition: 1)], to: Topics.usersCreatedDLQ)
-        // Starts `keep` records before each partition's end: offsets 2…4 of partition 0 and 0 of partition 1.
-        var snapshot = try await waitUntil(monitor) { $0.seen == 4 }
-        #expect(snapshot.following)
-        #expect(snapshot.seen == 4)
-        #expect(snapshot.latest.map(\.reason) == ["reason 5", "reason 4", "reason 3"])
-        let newest = try #require(snapshot.latest.first)
-        #expect(newest.key == "user-5")
-        #expect(newest.stage == "process")
-        #expect(newest.origin == "users_created-2@105")
-        #expect(newest.runID == "manual__run")
-        #expect(newest.partition == 1 && newest.offset == 0)
-
-        try await harness.log.produce([Self.letter(6)], to: Topics.usersCreatedDLQ)
-        snapshot = try await waitUntil(monitor) { $0.seen == 5 }
-        #expect(snapshot.latest.map(\.reason) == ["reason 6", "reason 5", "reason 4"])
-
-        running.cancel()
-        try await running.value
-        try await harness.store.close()
-        try await harness.log.close()
+                try await harness.log.produce([Self.letter(6)], to: Topics.usersCreatedDLQ)
+                snapshot = try await waitUntil(monitor) { $0.seen == 5 }
+                #expect(snapshot.latest.map(\.reason) == ["reason 6", "reason 5", "reason 4"])
+            } catch {
+                running.cancel()
+                _ = await running.result
+                throw error
+            }
+            running.cancel()
+            try await running.value
+        }
     }
 
     @Test func aDeadLetterWithoutHeadersStillShows() {

@@ -87,3 +87,23 @@ struct PipelineHarness {
             .appendingPathComponent("UserStreamCoreTests/Fixtures/\(name)").path
     }
 }
+
+/// Runs `body` with a fresh ``PipelineHarness`` and closes it (store, log, directory) before returning, also when
+/// `body` throws; the body's error is rethrown (an error closing the harness only when the body succeeded).
+func withPipelineHarness<Result>(
+    partitions: Int = 3,
+    maxBatchBytes: Int? = nil,
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (PipelineHarness) async throws -> Result
+) async throws -> Result {
+    let harness = try PipelineHarness(partitions: partitions, maxBatchBytes: maxBatchBytes)
+    let result: Result
+    do {
+        result = try await body(harness)
+    } catch {
+        try? await harness.close()
+        throw error
+    }
+    try await harness.close()
+    return result
+}

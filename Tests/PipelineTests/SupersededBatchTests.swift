@@ -4,7 +4,6 @@ import SQLiteStore
 import Synchronization
 import Testing
 import UserStreamCore
-import UserStreamTestSupport
 
 /// The real embedded store, except that chosen commits are refused as superseded (what `CassandraStore` answers when
 /// an earlier owner's finished commit over the same offsets had its offsets written by this commit).
@@ -49,33 +48,33 @@ final class SupersedingStore: UserStore {
 struct SupersededBatchTests {
     @Test(arguments: [[1], [0, 2, 3], [4]])
     func everyUserIsStoredOnceAfterSupersededCommits(refuse: [Int]) async throws {
-        let harness = try PipelineHarness()
-        let run = try await harness.ingestor(
-            source: SyntheticSource(generator: SyntheticUserGenerator(seed: 5)),
-            count: 3000,
-            batchSize: 500
-        )
-        .runOnce()
-        #expect(run.produced == 3000)
-        let store = SupersedingStore(harness.store, refuse: Set(refuse))
-        let totals = try await Processor(
-            log: harness.log,
-            store: store,
-            configuration: ProcessorConfiguration(
-                group: "userstream",
-                maxBatchRecords: 400,
-                pollTimeout: .milliseconds(20),
-                untilIdle: true
-            ),
-            logger: harness.logger
-        ).runUntilDone()
-        #expect(store.refused == refuse.count)
-        #expect(totals.inserted == 3000)
-        #expect(totals.duplicates == 0)
-        #expect(try await harness.store.userCount() == 3000)
-        #expect(try await harness.store.aggregateTotals(.total) == ["all": 3000])
-        let runs = try await harness.store.runs(limit: 1)
-        #expect(runs.first?.processed == RunProcessingStats(stored: 3000, duplicates: 0, deadLettered: 0))
-        try await harness.close()
+        try await withPipelineHarness { harness in
+            let run = try await harness.ingestor(
+                source: SyntheticSource(generator: SyntheticUserGenerator(seed: 5)),
+                count: 3000,
+                batchSize: 500
+            )
+            .runOnce()
+            #expect(run.produced == 3000)
+            let store = SupersedingStore(harness.store, refuse: Set(refuse))
+            let totals = try await Processor(
+                log: harness.log,
+                store: store,
+                configuration: ProcessorConfiguration(
+                    group: "userstream",
+                    maxBatchRecords: 400,
+                    pollTimeout: .milliseconds(20),
+                    untilIdle: true
+                ),
+                logger: harness.logger
+            ).runUntilDone()
+            #expect(store.refused == refuse.count)
+            #expect(totals.inserted == 3000)
+            #expect(totals.duplicates == 0)
+            #expect(try await harness.store.userCount() == 3000)
+            #expect(try await harness.store.aggregateTotals(.total) == ["all": 3000])
+            let runs = try await harness.store.runs(limit: 1)
+            #expect(runs.first?.processed == RunProcessingStats(stored: 3000, duplicates: 0, deadLettered: 0))
+        }
     }
 }

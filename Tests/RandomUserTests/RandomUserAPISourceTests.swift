@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import RandomUser
+import RandomUserTestSupport
 import Testing
 import UserStreamCore
-import UserStreamTestSupport
 
 /// The HTTP source against the local fault-injecting server. Short timeouts and backoffs keep these quick.
 @Suite("RandomUserAPISource", .serialized)
@@ -28,25 +28,12 @@ struct RandomUserAPISourceTests {
         )
     }
 
-    static func withServer<T>(_ body: (RandomUserTestServer) async throws -> T) async throws -> T {
-        let server = RandomUserTestServer()
-        try await server.start()
-        do {
-            let result = try await body(server)
-            try await server.stop()
-            return result
-        } catch {
-            try? await server.stop()
-            throw error
-        }
-    }
-
     static func profiles(_ batch: SourceBatch) -> [RandomUserProfile] {
         batch.users.compactMap { if case .user(let profile) = $0 { return profile } else { return nil } }
     }
 
     @Test func fetchesTheRequestedNumberOfUsers() async throws {
-        try await Self.withServer { server in
+        try await withRandomUserTestServer { server in
             let source = RandomUserAPISource(configuration: Self.configuration(server, nat: "gb,NO"))
             #expect(source.name == "randomuser")
             let batch = try #require(try await source.nextBatch(maxUsers: 25))
@@ -65,7 +52,7 @@ struct RandomUserAPISourceTests {
     }
 
     @Test func batchSizeIsCappedAt5000() async throws {
-        try await Self.withServer { server in
+        try await withRandomUserTestServer { server in
             let source = RandomUserAPISource(configuration: Self.configuration(server))
             let batch = try #require(try await source.nextBatch(maxUsers: 7000))
             #expect(batch.users.count == 5000)
@@ -75,7 +62,7 @@ struct RandomUserAPISourceTests {
     }
 
     @Test func aSeedGivesTheSameUsersTwiceAndPagesDiffer() async throws {
-        try await Self.withServer { server in
+        try await withRandomUserTestServer { server in
             let first = RandomUserAPISource(configuration: Self.configuration(server, seed: "userstream"))
             let second = RandomUserAPISource(configuration: Self.configuration(server, seed: "userstream"))
             let a1 = Self.profiles(try #require(try await first.nextBatch(maxUsers: 10)))
@@ -89,7 +76,7 @@ struct RandomUserAPISourceTests {
     }
 
     @Test func rateLimitHonoursRetryAfter() async throws {
-        try await Self.withServer { server in
+        try await withRandomUserTestServer { server in
             server.enqueue(.rateLimited(retryAfter: "1"))
             let source = RandomUserAPISource(configuration: Self.configuration(server))
             let start = ContinuousClock.now
@@ -104,7 +91,7 @@ struct RandomUserAPISourceTests {
     }
 
     @Test func retryAfterAsHTTPDate() async throws {
-        try await Self.withServer { server in
+        try await withRandomUserTestServer { server in
             server.enqueue(.status(429, retryAfter: "Sun, 06 Nov 1994 08:49:37 GMT"))
             let source = RandomUserAPISource(configuration: Self.configuration(server))
             let batch = try #require(try await source.nextBatch(maxUsers: 1))
@@ -114,7 +101,7 @@ struct RandomUserAPISourceTests {
 
     @Test(arguments: [500, 502, 503])
     func serverErrorsAreRetried(status: Int) async throws {
-        try await Self.withServer { server in
+        try await withRandomUserTestServer { server in
             server.enqueue(.status(status))
             let source = RandomUserAPISource(configuration: Self.configuration(server))
             let batch = try #require(try await source.nextBatch(maxUsers: 3))
@@ -125,7 +112,7 @@ struct RandomUserAPISourceTests {
     }
 
     @Test func timeoutsAreRetried() async throws {
-        try await Self.withServer { server in
+        try await withRandomUserTestServer { server in
             server.enqueue(.delay(seconds: 1.5))
             let source = RandomUserAPISource(
                 configuration: Self.configuration(server, requestTimeout: .milliseconds(300))
@@ -138,7 +125,7 @@ struct RandomUserAPISourceTests {
     }
 
     @Test func aDelayedResponseDoesNotBlockOtherConnections() async throws {
-        try await Self.withServer { server in
+        try await withRandomUserTestServer { server in
             server.enqueue(.delay(seconds: 2.0))
             let slow = RandomUserAPISource(configuration: Self.configuration(server))
             let fast = RandomUserAPISource(configuration: Self.configuration(server))
@@ -156,7 +143,7 @@ struct RandomUserAPISourceTests {
     }
 
     @Test func errorBodiesMalformedAndTruncatedJSONAreRetried() async throws {
-        try await Self.withServer { server in
+        try await withRandomUserTestServer { server in
             server.enqueue(.errorBody, .malformedJSON, .truncatedJSON)
             let source = RandomUserAPISource(configuration: Self.configuration(server))
             let batch = try #require(try await source.nextBatch(maxUsers: 4))
@@ -167,7 +154,7 @@ struct RandomUserAPISourceTests {
     }
 
     @Test func retriesExhaustedCarriesTheCounts() async throws {
-        try await Self.withServer { server in
+        try await withRandomUserTestServer { server in
             server.enqueue(.status(500), .errorBody, .status(503), .malformedJSON)
             let source = RandomUserAPISource(configuration: Self.configuration(server, maxAttempts: 4))
             do {
@@ -183,7 +170,7 @@ struct RandomUserAPISourceTests {
     }
 
     @Test func notFoundIsNotRetried() async throws {
-        try await Self.withServer { server in
+        try await withRandomUserTestServer { server in
             var configuration = Self.configuration(server)
             configuration.apiURL = server.url + "9.9/"
             let source = RandomUserAPISource(configuration: configuration)
@@ -223,7 +210,7 @@ struct RandomUserAPISourceTests {
     }
 
     @Test func oneBadUserInAResponseIsRejected() async throws {
-        try await Self.withServer { server in
+        try await withRandomUserTestServer { server in
             var generator = SyntheticUserGenerator(seed: 7)
             let good = generator.next(count: 2)
             var body = Array(#"{"results":["#.utf8)
@@ -246,7 +233,7 @@ struct RandomUserAPISourceTests {
     }
 
     @Test func budgetMakesTheSecondRequestWait() async throws {
-        try await Self.withServer { server in
+        try await withRandomUserTestServer { server in
             let budget = RandomUserRequestBudget(maxUsers: 10, window: .seconds(2))
             let source = RandomUserAPISource(configuration: Self.configuration(server, budget: budget))
             let start = ContinuousClock.now
@@ -261,7 +248,7 @@ struct RandomUserAPISourceTests {
     }
 
     @Test func cancellationDuringBackoffEndsPromptly() async throws {
-        try await Self.withServer { server in
+        try await withRandomUserTestServer { server in
             server.enqueue(.rateLimited(retryAfter: "60"))
             let source = RandomUserAPISource(configuration: Self.configuration(server))
             let task = Task { try await source.nextBatch(maxUsers: 1) }

@@ -1,6 +1,6 @@
 import SQLiteStore
 import Testing
-import UserStreamTestSupport
+import UserStreamContracts
 
 @Suite("SQLiteStore passes the UserStore contract")
 struct SQLiteStoreContractTests {

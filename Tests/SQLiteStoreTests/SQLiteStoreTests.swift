@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 import Testing
+import UserStreamContracts
 import UserStreamCore
-import UserStreamTestSupport
 
 @testable import SQLiteStore
 

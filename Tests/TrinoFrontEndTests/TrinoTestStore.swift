@@ -89,6 +89,24 @@ struct TrinoTestStore {
     }
 }
 
+/// Runs `body` with a fresh ``TrinoTestStore`` and removes it (store, directory) before returning, also when `body`
+/// throws; the body's error is rethrown.
+func withTrinoTestStore<Result>(
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (TrinoTestStore) async throws -> Result
+) async throws -> Result {
+    let fixture = try await TrinoTestStore()
+    let result: Result
+    do {
+        result = try await body(fixture)
+    } catch {
+        await fixture.remove()
+        throw error
+    }
+    await fixture.remove()
+    return result
+}
+
 /// The session Superset and the seeds use: `trino://trino@host:8080/cassandra/spark_streams`.
 let sparkStreams = TrinoSession(user: "trino", catalog: "cassandra", schema: "spark_streams", source: "tests")
 

@@ -5,7 +5,8 @@ import Logging
 import UserStreamTestSupport
 
 /// Our Kafka broker on an ephemeral loopback port over an embedded log in a temporary directory, running in a
-/// background task: what the interop and `KafkaLog` contract tests talk to.
+/// background task: what the interop and `KafkaLog` contract tests talk to. Tests use it through
+/// ``withTestKafkaBroker(configure:isolation:_:)``, which stops it when the test ends.
 public final class TestKafkaBroker: @unchecked Sendable {
     public let directory: TemporaryDirectory
     public private(set) var log: EmbeddedLog
@@ -72,4 +73,23 @@ public final class TestKafkaBroker: @unchecked Sendable {
         try? await shutdown()
         directory.remove()
     }
+}
+
+/// Runs `body` with a fresh ``TestKafkaBroker`` and stops it (broker, log, directory) before returning, also when
+/// `body` throws; the body's error is rethrown.
+public func withTestKafkaBroker<Result>(
+    configure: @Sendable (inout KafkaBrokerConfiguration) -> Void = { _ in },
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (TestKafkaBroker) async throws -> Result
+) async throws -> Result {
+    let broker = try await TestKafkaBroker(configure: configure)
+    let result: Result
+    do {
+        result = try await body(broker)
+    } catch {
+        await broker.stop()
+        throw error
+    }
+    await broker.stop()
+    return result
 }

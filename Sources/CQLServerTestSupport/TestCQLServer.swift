@@ -2,9 +2,11 @@ import CQLEngine
 import CQLServer
 import Logging
 import SQLiteStore
+import UserStreamTestSupport
 
 /// Our CQL server on an ephemeral loopback port over a fresh embedded store in a temporary directory, running in a
-/// background task: what the CQL interop and `CassandraStore` contract tests talk to.
+/// background task: what the CQL interop and `CassandraStore` contract tests talk to. Tests use it through
+/// ``withTestCQLServer(authentication:isolation:_:)``, which stops it when the test ends.
 public final class TestCQLServer: Sendable {
     public let directory: TemporaryDirectory
     public let store: SQLiteStore
@@ -41,4 +43,25 @@ public final class TestCQLServer: Sendable {
         try? await store.close()
         directory.remove()
     }
+}
+
+/// Runs `body` with a fresh ``TestCQLServer`` and stops it (server, store, directory) before returning, also when
+/// `body` throws; the body's error is rethrown.
+///
+/// - Parameter authentication: users and passwords to require; `nil` lets every client in.
+public func withTestCQLServer<Result>(
+    authentication: CQLServerConfiguration.Credentials? = nil,
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (TestCQLServer) async throws -> Result
+) async throws -> Result {
+    let server = try await TestCQLServer(authentication: authentication)
+    let result: Result
+    do {
+        result = try await body(server)
+    } catch {
+        await server.stop()
+        throw error
+    }
+    await server.stop()
+    return result
 }

@@ -331,3 +331,22 @@ private final class RequestHandler: ChannelInboundHandler {
         }
     }
 }
+
+/// Runs `body` with a started ``RandomUserTestServer`` on an ephemeral loopback port and stops it before returning,
+/// also when `body` throws; the body's error is rethrown (an error stopping the server only when the body succeeded).
+public func withRandomUserTestServer<Result>(
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (RandomUserTestServer) async throws -> Result
+) async throws -> Result {
+    let server = RandomUserTestServer()
+    try await server.start()
+    let result: Result
+    do {
+        result = try await body(server)
+    } catch {
+        try? await server.stop()
+        throw error
+    }
+    try await server.stop()
+    return result
+}
