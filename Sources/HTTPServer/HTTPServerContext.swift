@@ -66,6 +66,12 @@ public struct ReadinessCheck: Sendable {
         let pending = PendingAnswer()
         return await withCheckedContinuation { continuation in
             pending.continuation.withLock { $0 = continuation }
+            let timer = Task { [timeout, name] in
+                try? await Task.sleep(for: timeout)
+                guard let late = pending.continuation.withLock({ $0.take() }) else { return }
+                pending.checker.withLock { $0 }?.cancel()
+                late.resume(returning: "failed: \(name) did not answer within \(timeout)")
+            }
             let checker = Task {
                 let outcome: String
                 do {
@@ -74,14 +80,12 @@ public struct ReadinessCheck: Sendable {
                 } catch {
                     outcome = "failed: \(error)"
                 }
-                pending.continuation.withLock { $0.take() }?.resume(returning: outcome)
+                guard let answer = pending.continuation.withLock({ $0.take() }) else { return }
+                // Answered in time: the timer has nothing left to do.
+                timer.cancel()
+                answer.resume(returning: outcome)
             }
-            Task { [timeout, name] in
-                try? await Task.sleep(for: timeout)
-                guard let late = pending.continuation.withLock({ $0.take() }) else { return }
-                checker.cancel()
-                late.resume(returning: "failed: \(name) did not answer within \(timeout)")
-            }
+            pending.checker.withLock { $0 = checker }
         }
     }
 }
@@ -89,4 +93,6 @@ public struct ReadinessCheck: Sendable {
 /// The continuation of a readiness check, resumed once by whichever comes first: the answer or the timeout.
 private final class PendingAnswer: Sendable {
     let continuation = Mutex<CheckedContinuation<String, Never>?>(nil)
+    /// The task running the check, cancelled when the timeout answers first.
+    let checker = Mutex<Task<Void, Never>?>(nil)
 }
