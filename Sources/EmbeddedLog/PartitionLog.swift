@@ -312,6 +312,8 @@ final class PartitionLog: Sendable {
     /// Fsyncs the active segment on this partition's I/O queue unless an fsync that started after `offset` was
     /// written already covered it (group commit), then makes everything it covered visible.
     func sync(covering offset: Int64) async throws(EmbeddedLogError) {
+        // The queue's thread does not see the task's profile: take it along.
+        let profile = StageProfile.current
         try await syncQueue.run { () throws(EmbeddedLogError) in
             let target: (Segment, Int64)? = self.state.withLock { state in
                 guard !state.closed, state.durableOffset < offset else { return nil }
@@ -320,7 +322,9 @@ final class PartitionLog: Sendable {
             guard let target else { return }
             let (segment, end) = target
             do throws(EmbeddedLogError) {
+                let started = ContinuousClock.now
                 try FileIO.sync(segment.fd, path: segment.logPath)
+                profile?.add(.fsync, ContinuousClock.now - started)
             } catch {
                 self.state.withLock { $0.failure = error.message }
                 self.logger.error("log.fsync_failed", metadata: ["log.error": "\(error)"])

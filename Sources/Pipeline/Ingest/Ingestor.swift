@@ -184,15 +184,26 @@ public struct Ingestor: Sendable {
         let fetched = pending.count
         records.reserveCapacity(fetched)
         var deadLetters: [LogRecord] = []
+        // `bench --profile`: flatten and encode time, read per user only when a profile is bound.
+        let profile = StageProfile.current
+        var flattening = Duration.zero
+        var encoding = Duration.zero
         while let sourced = pending.popLast() {
             switch sourced {
             case .user(let user):
                 do {
+                    let started = profile == nil ? nil : ContinuousClock.now
                     let record = try UserRecord(flattening: user, ingestedAt: ingestedAt)
+                    let flattened = started == nil ? nil : ContinuousClock.now
+                    let value = record.jsonBytes()
+                    if let started, let flattened {
+                        flattening += flattened - started
+                        encoding += ContinuousClock.now - flattened
+                    }
                     records.append(
                         LogRecord(
                             key: Array(record.id.utf8),
-                            value: record.jsonBytes(),
+                            value: value,
                             headers: baseHeaders,
                             timestamp: now
                         )
@@ -205,6 +216,10 @@ public struct Ingestor: Sendable {
             case .rejected(let raw, let reason):
                 deadLetters.append(Self.deadLetter(raw: raw, reason: reason, headers: baseHeaders, at: now))
             }
+        }
+        if let profile {
+            profile.add(.flatten, flattening)
+            profile.add(.encode, encoding)
         }
         records.reverse()
         deadLetters.reverse()
@@ -223,7 +238,7 @@ public struct Ingestor: Sendable {
             }
         }
         if !records.isEmpty {
-            try await log.produce(records, to: Topics.usersCreated)
+            try await StageProfile.measure(.logAppend) { try await log.produce(records, to: Topics.usersCreated) }
             run.produced += records.count
             Counter(label: "userstream_produced_total").increment(by: records.count)
         }

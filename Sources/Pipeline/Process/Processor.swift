@@ -89,7 +89,9 @@ public struct Processor: Service {
                     // Commit this batch while the next one is polled and decoded.
                     let current = consumer
                     async let committed = commit(batch, consumer: current)
-                    let polled = try await current.poll(maxRecords: configuration.maxBatchRecords, timeout: .zero)
+                    let polled = try await StageProfile.measure(.poll) {
+                        try await current.poll(maxRecords: configuration.maxBatchRecords, timeout: .zero)
+                    }
                     let next = polled.isEmpty ? nil : prepare(polled)
                     do {
                         totals.add(try await committed)
@@ -107,10 +109,12 @@ public struct Processor: Service {
                     }
                     continue
                 }
-                let polled = try await consumer.poll(
-                    maxRecords: configuration.maxBatchRecords,
-                    timeout: configuration.pollTimeout
-                )
+                let polled = try await StageProfile.measure(.poll) {
+                    try await consumer.poll(
+                        maxRecords: configuration.maxBatchRecords,
+                        timeout: configuration.pollTimeout
+                    )
+                }
                 if !polled.isEmpty {
                     pending = prepare(polled)
                     continue
@@ -170,6 +174,10 @@ public struct Processor: Service {
         // Records of one batch nearly always come from one run: decode its id once, not per record.
         var lastRunIDBytes: [UInt8]?
         var lastRunID: String?
+        // `bench --profile`: decode and validate time, read per record only when a profile is bound.
+        let profile = StageProfile.current
+        var decoding = Duration.zero
+        var validating = Duration.zero
         for index in records.indices {
             let partition = records[index].partition
             let offset = records[index].offset
@@ -189,13 +197,27 @@ public struct Processor: Service {
                 guard let value = records[index].value else {
                     throw ProcessingRejection(reason: "the record has no value")
                 }
-                let user = try UserRecord(jsonBytes: value)
-                try user.validate()
+                let user: UserRecord
+                if profile != nil {
+                    let started = ContinuousClock.now
+                    user = try UserRecord(jsonBytes: value)
+                    let decoded = ContinuousClock.now
+                    decoding += decoded - started
+                    defer { validating += ContinuousClock.now - decoded }
+                    try user.validate()
+                } else {
+                    user = try UserRecord(jsonBytes: value)
+                    try user.validate()
+                }
                 users.append(IncomingUser(record: consume user, runID: runID))
             } catch {
                 deadLetteredByRun[runID ?? "", default: 0] += 1
                 deadLetters.append(Self.deadLetter(for: records[index], reason: "\(error)"))
             }
+        }
+        if let profile {
+            profile.add(.decode, decoding)
+            profile.add(.validate, validating)
         }
         let ranges = firstOffsets.keys.sorted().map { "\($0):\(firstOffsets[$0]!)-\(nextOffsets[$0]! - 1)" }
         let batch = StoreBatch(
@@ -233,7 +255,7 @@ public struct Processor: Service {
         for (partition, offset) in prepared.batch.nextOffsets {
             offsets[TopicPartition(topic: configuration.topic, partition: partition)] = offset
         }
-        try await consumer.commit(offsets)
+        try await StageProfile.measure(.offsetCommit) { try await consumer.commit(offsets) }
 
         let totals = Totals(
             records: prepared.records,
