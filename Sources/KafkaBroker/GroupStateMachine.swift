@@ -9,11 +9,12 @@ import KafkaWire
 /// (waiting for the leader's SyncGroup) → `stable`. A join, a leave or an expired session moves a group back to
 /// `preparingRebalance`; members learn it from `REBALANCE_IN_PROGRESS` on their next heartbeat and rejoin.
 ///
-/// Events go in (``join(_:waiter:now:newMemberSuffix:)``, ``sync(groupId:generationId:memberId:assignments:waiter:now:)``,
-/// ``heartbeat(groupId:generationId:memberId:now:)``, ``leave(groupId:memberIds:now:)``, ``tick(now:)``,
-/// ``shutdown()``) and ``Action``s come out. A JoinGroup or SyncGroup call is named by a ``Waiter`` its caller
-/// chooses; it is answered by exactly one `answerJoin` / `answerSync` action, at once or by a later event. Time is
-/// an input: the machine reads no clock, runs no task and holds no continuation (``GroupCoordinator`` does).
+/// Events go in (``join(_:waiter:now:newMemberSuffix:)``,
+/// ``sync(groupId:generationId:memberId:assignments:waiter:now:)``, ``heartbeat(groupId:generationId:memberId:now:)``,
+/// ``leave(groupId:memberIds:now:)``, ``tick(now:)``, ``shutdown()``) and ``Action``s come out. A JoinGroup or
+/// SyncGroup call is named by a ``Waiter`` its caller chooses; it is answered by exactly one `answerJoin` /
+/// `answerSync` action, at once or by a later event. Time is an input: the machine reads no clock, runs no task and
+/// holds no continuation (``GroupCoordinator`` does).
 struct GroupStateMachine {
     typealias Instant = ContinuousClock.Instant
 
