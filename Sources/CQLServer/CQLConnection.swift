@@ -39,37 +39,13 @@ struct CQLConnection {
                     var running = 0
                     for try await frame in inbound {
                         let stream = frame.header.stream
-                        guard frame.header.version == CQLFrameHeader.v4 else {
+                        let received = machine.received(frame)
+                        switch received.action {
+                        case .unsupportedVersion(let version):
                             try await outbound.write(
-                                Self.frame(stream: stream, CQLError.unsupportedProtocolVersion(frame.header.version))
+                                Self.frame(stream: stream, CQLError.unsupportedProtocolVersion(version))
                             )
-                            logger.debug(
-                                "cql.unsupported_version",
-                                metadata: ["cql.version": "\(frame.header.version)"]
-                            )
-                            continue
-                        }
-                        let request: CQLRequest
-                        do {
-                            request = try CQLRequest(frame: frame)
-                        } catch let error as CQLWireError {
-                            try await outbound.write(
-                                Self.frame(stream: stream, CQLError(code: .protocolError, message: error.message))
-                            )
-                            continue
-                        }
-                        let action: CQLConnectionStateMachine.Action
-                        switch request {
-                        case .options: action = machine.options()
-                        case .startup(let startup): action = machine.startup(startup)
-                        case .authResponse(let response): action = machine.authResponse(response.token)
-                        case .register: action = machine.register()
-                        case .query: action = machine.request("QUERY")
-                        case .prepare: action = machine.request("PREPARE")
-                        case .execute: action = machine.request("EXECUTE")
-                        case .batch: action = machine.request("BATCH")
-                        }
-                        switch action {
+                            logger.debug("cql.unsupported_version", metadata: ["cql.version": "\(version)"])
                         case .supported:
                             try await outbound.write(Self.frame(stream: stream, Self.supported))
                         case .ready:
@@ -89,6 +65,8 @@ struct CQLConnection {
                             try await outbound.write(Self.frame(stream: stream, CQLError(code: code, message: message)))
                             if close { return }
                         case .execute:
+                            // The machine only runs a decoded request.
+                            guard let request = received.request else { continue }
                             if running >= limit {
                                 try await group.next()
                                 running -= 1

@@ -2,7 +2,8 @@ import CQLWire
 
 /// The per-connection protocol state of the CQL server, without I/O: OPTIONS may come first, STARTUP opens the
 /// connection, then either READY or the PasswordAuthenticator exchange, then queries. Each event returns what the
-/// connection must do.
+/// connection must do; ``received(_:)`` is the event for a whole frame (it decides the protocol version and decode
+/// errors, then hands the message to its own event).
 struct CQLConnectionStateMachine {
     enum State: Equatable {
         case awaitingStartup
@@ -20,6 +21,15 @@ struct CQLConnectionStateMachine {
         case error(CQLErrorCode, String, close: Bool)
         /// Run the request (QUERY, PREPARE, EXECUTE, BATCH) as this user.
         case execute(user: String?)
+        /// A frame of another protocol version: answer with ``CQLError/unsupportedProtocolVersion(_:)`` (the version
+        /// the client tried), keep the connection, so the driver retries in v4.
+        case unsupportedVersion(UInt8)
+    }
+
+    /// What to do with one received frame, and the request it carried when it could be decoded.
+    struct FrameAction: Equatable {
+        var request: CQLRequest?
+        var action: Action
     }
 
     static let authenticator = "org.apache.cassandra.auth.PasswordAuthenticator"
@@ -29,6 +39,33 @@ struct CQLConnectionStateMachine {
 
     init(credentials: CQLServerConfiguration.Credentials?) {
         self.credentials = credentials
+    }
+
+    /// A whole request frame: a version other than v4 is answered with the supported version, a frame that does not
+    /// decode with a PROTOCOL_ERROR naming the reason (the connection stays open in both cases: the framing is
+    /// intact); a decoded request goes to its message's event.
+    mutating func received(_ frame: CQLFrame) -> FrameAction {
+        guard frame.header.version == CQLFrameHeader.v4 else {
+            return FrameAction(request: nil, action: .unsupportedVersion(frame.header.version))
+        }
+        let request: CQLRequest
+        do {
+            request = try CQLRequest(frame: frame)
+        } catch {
+            return FrameAction(request: nil, action: .error(.protocolError, error.message, close: false))
+        }
+        let action: Action
+        switch request {
+        case .options: action = options()
+        case .startup(let startup): action = self.startup(startup)
+        case .authResponse(let response): action = authResponse(response.token)
+        case .register: action = register()
+        case .query: action = self.request("QUERY")
+        case .prepare: action = self.request("PREPARE")
+        case .execute: action = self.request("EXECUTE")
+        case .batch: action = self.request("BATCH")
+        }
+        return FrameAction(request: request, action: action)
     }
 
     mutating func options() -> Action { .supported }

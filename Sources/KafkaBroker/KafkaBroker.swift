@@ -70,7 +70,8 @@ public final class KafkaBroker: Service, Sendable {
             configuration: GroupCoordinator.Configuration(
                 initialRebalanceDelay: configuration.initialRebalanceDelay,
                 sessionTimeouts: configuration.sessionTimeouts
-            )
+            ),
+            logger: logger
         )
         let handler = KafkaRequestHandler(
             log: log,
@@ -82,12 +83,7 @@ public final class KafkaBroker: Service, Sendable {
         let logger = self.logger
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                group.addTask {
-                    while !Task.isCancelled {
-                        await coordinator.tick()
-                        try? await Task.sleep(for: .milliseconds(100))
-                    }
-                }
+                group.addTask { await coordinator.run() }
                 // Once no connection can be accepted any more, joins and syncs waiting for other members (or for
                 // dead members' sessions) are answered, so that their connections end and the listener's shutdown
                 // does not wait for them.

@@ -14,28 +14,8 @@ final class KafkaRequestHandler: Sendable {
         case close(String)
     }
 
-    /// The API versions this broker answers: the codecs' ranges. MinVersion is 0 for every group API, because
-    /// librdkafka silently disables its balanced consumer otherwise (librdkafka-needs.md §2).
-    static let supportedVersions: [KafkaApiKey: ClosedRange<Int16>] = [
-        .produce: ProduceRequest.supportedVersions,
-        .fetch: FetchRequest.supportedVersions,
-        .listOffsets: ListOffsetsRequest.supportedVersions,
-        .metadata: MetadataRequest.supportedVersions,
-        .offsetCommit: OffsetCommitRequest.supportedVersions,
-        .offsetFetch: OffsetFetchRequest.supportedVersions,
-        .findCoordinator: FindCoordinatorRequest.supportedVersions,
-        .joinGroup: JoinGroupRequest.supportedVersions,
-        .heartbeat: HeartbeatRequest.supportedVersions,
-        .leaveGroup: LeaveGroupRequest.supportedVersions,
-        .syncGroup: SyncGroupRequest.supportedVersions,
-        .describeGroups: DescribeGroupsRequest.supportedVersions,
-        .listGroups: ListGroupsRequest.supportedVersions,
-        .apiVersions: 0...3,
-        .createTopics: CreateTopicsRequest.supportedVersions,
-        .deleteTopics: DeleteTopicsRequest.supportedVersions,
-        .initProducerId: InitProducerIdRequest.supportedVersions,
-        .describeConfigs: DescribeConfigsRequest.supportedVersions,
-    ]
+    /// The API versions this broker answers: the codecs' ranges (``KafkaRequest/supportedVersions``).
+    static let supportedVersions = KafkaRequest.supportedVersions
 
     let log: EmbeddedLog
     let coordinator: GroupCoordinator
@@ -68,91 +48,85 @@ final class KafkaRequestHandler: Sendable {
         } catch {
             return .close("unparseable request header: \(error.message)")
         }
-        let key = header.requestApiKey
-        let version = header.requestApiVersion
-        guard let supported = Self.supportedVersions[key] else {
-            return .close("unknown API key \(key.rawValue) (correlation id \(header.correlationId))")
-        }
-        if key == .apiVersions {
-            return .respond(answerApiVersions(header: header, body: body))
-        }
-        guard supported.contains(version) else {
-            return .close("\(key.name) v\(version) is not supported (\(supported))")
-        }
+        let request: KafkaRequest
         do {
-            return try await dispatch(header: header, body: body, clientHost: clientHost)
-        } catch let error as KafkaWireError {
-            return .close("malformed \(key.name) v\(version) request: \(error.message)")
+            request = try KafkaRequest(header: header, body: body)
         } catch {
-            return .close("\(key.name) v\(version) failed: \(error)")
+            // The body of an unsupported (or unreadable) ApiVersions request is not needed to answer it.
+            if header.requestApiKey == .apiVersions { return .respond(answerApiVersions(header: header)) }
+            switch error.code {
+            case .unknownApiKey, .unsupportedVersion:
+                return .close(error.message)
+            default:
+                let name = header.requestApiKey.name
+                return .close("malformed \(name) v\(header.requestApiVersion) request: \(error.message)")
+            }
         }
+        return await dispatch(request, header: header, clientHost: clientHost)
     }
 
-    private func dispatch(header: KafkaRequestHeader, body: ByteBuffer, clientHost: String) async throws -> Outcome {
+    private func dispatch(_ request: KafkaRequest, header: KafkaRequestHeader, clientHost: String) async -> Outcome {
         let version = header.requestApiVersion
-        switch header.requestApiKey {
-        case .produce:
-            let request = try ProduceRequest(decoding: body, version: version)
+        switch request {
+        case .produce(let request):
             let response = await produce(request, version: version)
             if request.acks == 0 { return .noResponse }
             return respond(header) { response.encode(into: &$0, version: version) }
-        case .fetch:
-            let request = try FetchRequest(decoding: body, version: version)
+        case .fetch(let request):
             let response = await fetch(request, version: version)
             return respond(header, capacity: 256) { response.encode(into: &$0, version: version) }
-        case .listOffsets:
-            let response = listOffsets(try ListOffsetsRequest(decoding: body, version: version), version: version)
+        case .listOffsets(let request):
+            let response = listOffsets(request, version: version)
             return respond(header) { response.encode(into: &$0, version: version) }
-        case .metadata:
-            let response = metadata(try MetadataRequest(decoding: body, version: version), version: version)
+        case .metadata(let request):
+            let response = metadata(request, version: version)
             return respond(header) { response.encode(into: &$0, version: version) }
-        case .offsetCommit:
-            let response = await offsetCommit(try OffsetCommitRequest(decoding: body, version: version))
+        case .offsetCommit(let request):
+            let response = await offsetCommit(request)
             return respond(header) { response.encode(into: &$0, version: version) }
-        case .offsetFetch:
-            let response = offsetFetch(try OffsetFetchRequest(decoding: body, version: version), version: version)
+        case .offsetFetch(let request):
+            let response = offsetFetch(request, version: version)
             return respond(header) { response.encode(into: &$0, version: version) }
-        case .findCoordinator:
-            let response = findCoordinator(try FindCoordinatorRequest(decoding: body, version: version))
+        case .findCoordinator(let request):
+            let response = findCoordinator(request)
             return respond(header) { response.encode(into: &$0, version: version) }
-        case .joinGroup:
-            let request = try JoinGroupRequest(decoding: body, version: version)
+        case .joinGroup(let request):
             let response = await joinGroup(request, clientId: header.clientId ?? "", clientHost: clientHost)
             return respond(header) { response.encode(into: &$0, version: version) }
-        case .syncGroup:
-            let response = await syncGroup(try SyncGroupRequest(decoding: body, version: version))
+        case .syncGroup(let request):
+            let response = await syncGroup(request)
             return respond(header) { response.encode(into: &$0, version: version) }
-        case .heartbeat:
-            let response = await heartbeat(try HeartbeatRequest(decoding: body, version: version))
+        case .heartbeat(let request):
+            let response = await heartbeat(request)
             return respond(header) { response.encode(into: &$0, version: version) }
-        case .leaveGroup:
-            let response = await leaveGroup(try LeaveGroupRequest(decoding: body, version: version))
+        case .leaveGroup(let request):
+            let response = await leaveGroup(request)
             return respond(header) { response.encode(into: &$0, version: version) }
-        case .describeGroups:
-            let response = await describeGroups(try DescribeGroupsRequest(decoding: body, version: version))
+        case .describeGroups(let request):
+            let response = await describeGroups(request)
             return respond(header) { response.encode(into: &$0, version: version) }
-        case .listGroups:
-            let response = await listGroups(try ListGroupsRequest(decoding: body, version: version))
+        case .listGroups(let request):
+            let response = await listGroups(request)
             return respond(header) { response.encode(into: &$0, version: version) }
-        case .createTopics:
-            let response = createTopics(try CreateTopicsRequest(decoding: body, version: version))
+        case .apiVersions:
+            return .respond(answerApiVersions(header: header))
+        case .createTopics(let request):
+            let response = createTopics(request)
             return respond(header) { response.encode(into: &$0, version: version) }
-        case .deleteTopics:
-            let response = await deleteTopics(try DeleteTopicsRequest(decoding: body, version: version))
+        case .deleteTopics(let request):
+            let response = await deleteTopics(request)
             return respond(header) { response.encode(into: &$0, version: version) }
-        case .initProducerId:
-            let response = initProducerId(try InitProducerIdRequest(decoding: body, version: version))
+        case .initProducerId(let request):
+            let response = initProducerId(request)
             return respond(header) { response.encode(into: &$0, version: version) }
-        case .describeConfigs:
-            let response = describeConfigs(try DescribeConfigsRequest(decoding: body, version: version))
+        case .describeConfigs(let request):
+            let response = describeConfigs(request)
             return respond(header) { response.encode(into: &$0, version: version) }
-        default:
-            return .close("unknown API key \(header.requestApiKey.rawValue)")
         }
     }
 
-    private func answerApiVersions(header: KafkaRequestHeader, body: ByteBuffer) -> ByteBuffer {
-        // The body of an unsupported version cannot be parsed; Kafka answers it in v0 with the supported ranges.
+    /// Kafka answers an ApiVersions request of an unsupported version in v0 with the supported ranges.
+    private func answerApiVersions(header: KafkaRequestHeader) -> ByteBuffer {
         let (response, version) = ApiVersionsResponse.answering(
             requestVersion: header.requestApiVersion,
             supportedVersions: Self.supportedVersions

@@ -17,6 +17,7 @@ public struct KafkaWireError: Error, Hashable, Sendable, CustomStringConvertible
             case tooLarge
             case malformed
             case unsupportedVersion
+            case unknownApiKey
         }
 
         private let base: Base
@@ -41,6 +42,8 @@ public struct KafkaWireError: Error, Hashable, Sendable, CustomStringConvertible
         public static let malformed = Code(.malformed)
         /// A request names an API version this codec cannot decode or encode.
         public static let unsupportedVersion = Code(.unsupportedVersion)
+        /// A request names an API key this codec does not decode.
+        public static let unknownApiKey = Code(.unknownApiKey)
 
         public var description: String { base.rawValue }
     }
