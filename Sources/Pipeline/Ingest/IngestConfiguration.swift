@@ -1,3 +1,6 @@
+import Logging
+import UserStreamCore
+
 /// How one run of the `user_automation` job streams users.
 public struct IngestConfiguration: Sendable {
     /// How long a run streams users. `nil` runs until `count` is reached or the source is exhausted.
@@ -14,6 +17,8 @@ public struct IngestConfiguration: Sendable {
     public var progressInterval: Duration
     /// Partitions of `users_created` if the ingestor has to create it. Default 3.
     public var partitions: Int
+    /// A bound on how far producing may run ahead of processing; `nil` (the default) produces regardless.
+    public var backpressure: Backpressure? = nil
 
     public init(
         duration: Duration? = .seconds(60),
@@ -33,4 +38,52 @@ public struct IngestConfiguration: Sendable {
 
     /// The largest batch randomuser serves.
     public static let maxBatchSize = 5000
+}
+
+/// Holds the ingestor back while too many produced users wait to be processed, so that a saturated pipeline keeps a
+/// short queue (and a short produce→commit latency) instead of a backlog that grows for as long as it runs.
+///
+/// The ingestor waits before fetching a batch, never with fetched users in hand: a run stopped while held back loses
+/// nothing.
+public struct Backpressure: Sendable {
+    /// At most this many users produced and not yet processed when the ingestor fetches a batch.
+    public var maxPending: Int
+    /// How many users are produced and not yet processed (e.g. the processor's consumer lag).
+    public var pending: @Sendable () async throws -> Int
+    /// How often `pending` is asked again while held back. Default 2 ms.
+    public var checkInterval: Duration
+
+    public init(
+        maxPending: Int,
+        checkInterval: Duration = .milliseconds(2),
+        pending: @escaping @Sendable () async throws -> Int
+    ) {
+        self.maxPending = maxPending
+        self.pending = pending
+        self.checkInterval = checkInterval
+    }
+
+    /// Returns once at most `maxPending` users are pending.
+    func wait() async throws {
+        while try await pending() > maxPending {
+            try await Task.sleep(for: checkInterval)
+        }
+    }
+}
+
+extension Backpressure {
+    /// Pending: the processor group's consumer lag on `topic` (the log's end offsets minus the offsets the store
+    /// committed with the rows), as `ConsumerLagMonitor` measures it.
+    public static func consumerLag(
+        log: any Log,
+        store: any UserStore,
+        group: String = "userstream",
+        topic: String = Topics.usersCreated,
+        maxPending: Int
+    ) -> Backpressure {
+        let monitor = ConsumerLagMonitor(log: log, store: store, group: group, topic: topic, logger: Logger(label: ""))
+        return Backpressure(maxPending: maxPending) {
+            Int(try await monitor.lag().values.reduce(0, +))
+        }
+    }
 }

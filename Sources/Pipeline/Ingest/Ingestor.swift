@@ -63,6 +63,26 @@ public struct Ingestor: Sendable {
                 max(1, min(configuration.batchSize, IngestConfiguration.maxBatchSize)),
                 configuration.count.map { $0 - run.usersFetched } ?? Int.max
             )
+            if let backpressure = configuration.backpressure {
+                let waited = await runUntilStopped(deadline: deadline) {
+                    try await StageProfile.measure(.heldBack) { try await backpressure.wait() }
+                }
+                if case .failure(let error) = waited {
+                    switch (error as? Stopped)?.reason {
+                    case .deadline?: break loop
+                    case .shutdown?: stopReason = "stopped by shutdown"
+                    case nil:
+                        if error is CancellationError {
+                            stopReason = "cancelled"
+                        } else {
+                            run.state = .failed
+                            run.message = "cannot tell how far processing is behind: \(error)"
+                            logger.error("job.run.backpressure_failed", metadata: ["error": "\(error)"])
+                        }
+                    }
+                    break loop
+                }
+            }
             let source = self.source
             let outcome = await runUntilStopped(deadline: deadline) {
                 try await source.nextBatch(maxUsers: wanted)

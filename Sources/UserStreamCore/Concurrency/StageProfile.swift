@@ -10,6 +10,8 @@ import Synchronization
 public final class StageProfile: Sendable {
     /// The stages, in pipeline order.
     public enum Stage: Int, CaseIterable, Sendable {
+        /// The ingestor held back because too many produced users wait to be processed (`Backpressure`).
+        case heldBack
         /// randomuser profile → `UserRecord` (including its checks).
         case flatten
         /// `UserRecord` → JSON message value.
@@ -33,6 +35,7 @@ public final class StageProfile: Sendable {
 
         public var name: String {
             switch self {
+            case .heldBack: "held back (backpressure)"
             case .flatten: "flatten"
             case .encode: "encode"
             case .logAppend: "log append"
