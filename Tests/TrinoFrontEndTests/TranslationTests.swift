@@ -54,10 +54,13 @@ struct TranslationTests {
         let result = try await fixture.manager().run(
             "SELECT id, age, latitude, ingested_at, nat FROM created_users WHERE username = 'user3'"
         )
-        #expect(result.columnTypes == ["uuid", "integer", "double", "varchar", "varchar"])
+        #expect(result.columnTypes == ["uuid", "integer", "double", "timestamp(3) with time zone", "varchar"])
         #expect(
             result.rows == [
-                [.string(TrinoTestStore.userID(3)), .null, .double(13.5), .string("2024-05-01T12:02:00.000Z"), .null]
+                [
+                    .string(TrinoTestStore.userID(3)), .null, .double(13.5), .string("2024-05-01 12:02:00.000 UTC"),
+                    .null,
+                ]
             ]
         )
         let star = try await fixture.manager().run("SELECT * FROM created_users LIMIT 1")
@@ -168,7 +171,11 @@ struct TranslationTests {
         #expect(columns.columnTypes == ["varchar", "varchar", "varchar", "varchar"])
         #expect(columns.rows.count == 21)
         #expect(columns.rows.first == [.string("id"), .string("uuid"), .null, .string("YES")])
-        #expect(columns.rows.last == [.string("ingested_at"), .string("varchar"), .null, .string("YES")])
+        #expect(
+            columns.rows.last == [
+                .string("ingested_at"), .string("timestamp(3) with time zone"), .null, .string("YES"),
+            ]
+        )
 
         // Partitions "table" for get_indexes: no such table, no columns.
         let partitions = try await manager.run(
@@ -456,7 +463,7 @@ struct TranslationTests {
             for (row, column) in zip(info.rows, table.columns) {
                 let expected: Set<TrinoType> =
                     switch row[1] {
-                    case "TEXT": [.varchar, .uuid]
+                    case "TEXT": [.varchar, .uuid, .timestamp3WithTimeZone]
                     case "INTEGER": [.bigint, .integer]
                     case "REAL": [.double]
                     default: []

@@ -4,8 +4,10 @@
 ///
 /// Column types follow what Trino's Cassandra connector reports for the Cassandra store's schema (`id uuid`,
 /// `age int`, text → `varchar`), so that SQL written against Trino on a real Cassandra cluster types the same here.
-/// In particular `dob`, `registered_date` and `ingested_at` are ISO-8601 text (`varchar`), as in the seeds' table:
-/// use `from_iso8601_timestamp(ingested_at)` or `CAST(ingested_at AS TIMESTAMP)` for time arithmetic.
+/// `dob` and `registered_date` stay ISO-8601 text (`varchar`), as in the seeds' table (use
+/// `from_iso8601_timestamp(dob)` for time arithmetic). `ingested_at`, the pipeline's own column, is
+/// `timestamp(3) with time zone` (values in UTC), so that BI tools find a time column and compare times: the store
+/// keeps ISO-8601 text, which the translator shows as Trino timestamps (docs/superset.md).
 public struct TrinoCatalog: Sendable, Hashable {
     public struct Table: Sendable, Hashable {
         public var name: String
@@ -47,7 +49,7 @@ public struct TrinoCatalog: Sendable, Hashable {
                     ("dob", .varchar), ("registered_date", .varchar), ("phone", .varchar), ("picture", .varchar),
                     ("nat", .varchar), ("country", .varchar), ("city", .varchar), ("state", .varchar),
                     ("age", .integer), ("latitude", .double), ("longitude", .double), ("cell", .varchar),
-                    ("ingested_at", .varchar),
+                    ("ingested_at", .timestamp3WithTimeZone),
                 ]
             ),
             Table(
