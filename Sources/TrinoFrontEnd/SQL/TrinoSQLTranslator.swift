@@ -12,6 +12,11 @@
 ///   text (`2024-05-01T12:00:00.000Z`) as UTC. So `from_iso8601_timestamp(x)`, `CAST(x AS TIMESTAMP)` and
 ///   `TIMESTAMP '…'` literals all produce that form, compare correctly with each other, and `date_trunc(unit, x)` is
 ///   `strftime` with the smaller fields fixed (`week` goes back to Monday, `quarter` to its first month).
+/// - Columns typed `timestamp(3) with time zone` in the catalog (`ingested_at`) are read through a subquery that
+///   converts the store's text to that form; results of that type get Trino's ` UTC` suffix.
+/// - Interval arithmetic (`x - interval '1' minute * (minute(x) % 5)`): each additive expression with an INTERVAL
+///   term is parsed (`parseAdditive`: terms, factors, operands) and becomes SQLite date modifiers on its one
+///   timestamp or date term; year-month intervals clamp to the month's end like Trino.
 /// - Output columns are named like Trino's: aliases and column names in lower case, `_colN` for other expressions.
 struct TrinoSQLTranslator {
     let catalog: TrinoCatalog
