@@ -190,6 +190,19 @@ import Testing
             "SELECT count(*) FROM created_users WHERE ingested_at BETWEEN TIMESTAMP '2024-05-01 00:00:00 UTC' AND TIMESTAMP '2024-05-01 23:59:59 UTC'"
         )
         #expect(between.rows == [[.integer(4)]])
+        // What Superset's SQL Lab sends after its SQL rewrite (upper-case units, zoned literals as casts).
+        let rewritten = try await manager.run(
+            """
+            SELECT DATE_TRUNC('MINUTE', CAST(ingested_at AS TIMESTAMP)) - INTERVAL '1' MINUTE * (
+                MINUTE(CAST(ingested_at AS TIMESTAMP)) % 15) AS t, COUNT(*) AS n
+            FROM created_users
+            WHERE ingested_at >= CAST('2024-05-01 12:00:40.500 UTC' AS TIMESTAMP WITH TIME ZONE)
+              AND ingested_at < CAST(CAST('2024-05-06 13:00:00 UTC' AS VARCHAR) AS TIMESTAMP WITH TIME ZONE)
+            GROUP BY 1
+            """
+        )
+        #expect(rewritten.error == nil)
+        #expect(rewritten.rows == [[.string("2024-05-01 12:00:00.000"), .integer(3)]])
         let zoned = try await manager.run(
             "SELECT date_trunc('hour', ingested_at), ingested_at + INTERVAL '1' DAY FROM created_users WHERE username = 'user4'"
         )

@@ -626,10 +626,41 @@ def snapshot_endpoint(args, children, tmp, known, host):
     ], serve
 
 
+def check_sql_lab(superset, database, rows, label):
+    """SQL Lab (/api/v1/sqllab/execute/): a 15-minute grain written by hand, with a zoned-timestamp filter."""
+    sql = (
+        "SELECT date_trunc('minute', CAST(ingested_at AS TIMESTAMP)) - interval '1' minute * "
+        "(minute(CAST(ingested_at AS TIMESTAMP)) % 15) AS t, count(*) AS n FROM created_users "
+        "WHERE ingested_at >= TIMESTAMP '2025-11-16 00:00:00 UTC' GROUP BY 1 ORDER BY 1"
+    )
+    result = superset.call(
+        "post",
+        "/api/v1/sqllab/execute/",
+        json={"database_id": database, "sql": sql, "schema": "spark_streams", "runAsync": False,
+              "client_id": uuid.uuid4().hex[:10], "tab": "superset_check", "queryLimit": 100000,
+              "select_as_cta": False, "expand_data": True},
+        expect=(200, 202),
+    )
+    if result.get("status") != "success":
+        fail(f"{label} SQL Lab: {result}")
+    got = {}
+    for row in result["data"]:
+        value = row["t"]
+        moment = (dt.datetime.fromtimestamp(value / 1000, UTC).replace(tzinfo=None) if isinstance(value, (int, float))
+                  else dt.datetime.fromisoformat(str(value).replace("T", " ")))
+        got[moment] = row["n"]
+    start = dt.datetime(2025, 11, 16)
+    want = dict(Counter(GRAINS["PT15M"](row["t"]) for row in rows if row["t"] >= start))
+    if got != want:
+        fail(f"{label} SQL Lab: {sorted(got.items())[:5]} != {sorted(want.items())[:5]}\n{result.get('query', {}).get('executedSql')}\n{str(result)[:1500]}")
+    log(f"{label}: SQL Lab's 15-minute grain with a zoned filter: {len(got)} buckets as expected")
+
+
 def check_endpoint(superset, name, uri, rows, grains):
     """The database and dataset created through the REST API, every chart checked, then both deleted again
     (Superset's SQLite metadata database keeps a unique constraint on dataset names)."""
     database = superset.create_database(name, uri)
+    check_sql_lab(superset, database, rows, name)
     dataset = superset.create_dataset(database)
     check_charts(superset, dataset, rows, grains, name)
     superset.call("delete", f"/api/v1/dataset/{dataset}")

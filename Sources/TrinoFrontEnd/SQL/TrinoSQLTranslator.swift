@@ -822,7 +822,13 @@ struct TrinoSQLTranslator {
             )
         }
         switch type {
-        case .timestamp3, .timestamp3WithTimeZone: return Self.timestamp(value)
+        case .timestamp3, .timestamp3WithTimeZone:
+            // `CAST('2025-11-16 00:00:00 UTC' AS TIMESTAMP WITH TIME ZONE)` (how Superset's SQL Lab rewrites
+            // `TIMESTAMP '… UTC'` literals): SQLite reads `Z` and `+hh:mm` but not a zone name.
+            if asIndex == inner.lowerBound + 1, tokens[inner.lowerBound].kind == .string {
+                return Self.timestamp(SQLToken.quote(Self.withoutUTCZone(tokens[inner.lowerBound].value)))
+            }
+            return Self.timestamp(type == .timestamp3WithTimeZone ? "replace(\(value), ' UTC', '')" : value)
         case .date: return "date(\(value))"
         case .varchar, .uuid: return "CAST(\(value) AS TEXT)"
         case .bigint, .integer: return "CAST(\(value) AS INTEGER)"
