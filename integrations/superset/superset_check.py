@@ -11,7 +11,8 @@ and the real `trino` SQLAlchemy dialect, which talks HTTP to the userstream proc
    a `userstream broker`, `userstream process --cassandra` into the real Cassandra node, then
    `userstream serve --cassandra`; the oracle is the known set itself.
 
-For each: the database and the `created_users` dataset are created through the REST API; chart data is requested for a
+For each: the database is created through the REST API and SQL Lab runs a hand-written grain query; the
+`created_users` dataset is created through the REST API; chart data is requested for a
 pie (by gender), a bar (by nationality), a big number, a table of the newest users and a line chart at every time grain
 Superset offers for Trino, each with and without a time-range filter, and compared with the oracle; then the charts of
 deploy/superset/dashboard/ (imported through the API) are requested. Every process started is stopped, also on failure.
