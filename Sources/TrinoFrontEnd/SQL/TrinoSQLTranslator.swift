@@ -439,7 +439,9 @@ struct TrinoSQLTranslator {
             case .string: return .varchar
             case .word:
                 switch first.upper {
-                case "CURRENT_TIMESTAMP", "LOCALTIMESTAMP": return .timestamp3
+                // Like Trino: current_timestamp is zoned (the session's zone, UTC here), localtimestamp is not.
+                case "CURRENT_TIMESTAMP": return .timestamp3WithTimeZone
+                case "LOCALTIMESTAMP": return .timestamp3
                 case "CURRENT_DATE": return .date
                 case "TRUE", "FALSE": return .boolean
                 default: return nil
@@ -470,7 +472,9 @@ struct TrinoSQLTranslator {
             }
             if let last = arguments.last, !last.isEmpty, baseType(last) == .date { return .date }
             return .timestamp3
-        case "from_iso8601_timestamp", "from_unixtime", "now", "date_parse":
+        case "from_iso8601_timestamp", "from_iso8601_timestamp_nanos", "from_unixtime", "now", "current_timestamp":
+            return .timestamp3WithTimeZone
+        case "date_parse", "localtimestamp":
             return .timestamp3
         case "from_iso8601_date", "date": return .date
         case "count", "approx_distinct", "count_if", "year", "month", "day", "hour", "minute", "second", "quarter",
