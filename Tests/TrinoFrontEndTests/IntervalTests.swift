@@ -248,6 +248,23 @@ import Testing
         #expect(reversed.error?.hasPrefix("TYPE_MISMATCH:") == true)
         let invalid = try await values("SELECT TIMESTAMP '2024-05-01 00:00:00' + INTERVAL 'x' DAY")
         #expect(invalid.error == "INVALID_LITERAL: line 1:42: 'x' is not a valid INTERVAL literal")
+        let badTimestamp = try await values("SELECT TIMESTAMP '2024-05-01 noon'")
+        #expect(badTimestamp.error == "INVALID_LITERAL: line 1:18: '2024-05-01 noon' is not a valid TIMESTAMP literal")
+        let badDate = try await values("SELECT DATE 'May 1st'")
+        #expect(badDate.error == "INVALID_LITERAL: line 1:13: 'May 1st' is not a valid DATE literal")
+        let zone = try await values("SELECT CAST('2024-05-01 12:00:00 Europe/Paris' AS TIMESTAMP WITH TIME ZONE)")
+        #expect(zone.error?.hasPrefix("NOT_SUPPORTED: line 1:13: Time zone names other than UTC") == true)
+        let offsets = try await values(
+            "SELECT TIMESTAMP '2024-05-01 12:00:00+02:00', TIMESTAMP '2024-05-01T12:00:00.5Z', TIMESTAMP '2024-05-01'"
+        )
+        #expect(
+            offsets.rows == [
+                [
+                    .string("2024-05-01 10:00:00.000"), .string("2024-05-01 12:00:00.500"),
+                    .string("2024-05-01 00:00:00.000"),
+                ]
+            ]
+        )
         let unit = try await values("SELECT TIMESTAMP '2024-05-01 00:00:00' + INTERVAL '1' WEEK")
         #expect(unit.error?.hasPrefix("SYNTAX_ERROR: line 1:55:") == true)
     }

@@ -267,7 +267,7 @@ struct TrinoSQLTranslator {
                     out.append("date('now')")
                 case "TIMESTAMP", "DATE", "DOUBLE", "DECIMAL", "UUID", "VARCHAR", "BIGINT", "INTEGER", "REAL", "CHAR":
                     if let literal = next, literal.kind == .string {
-                        out.append(typedLiteral(upper, literal))
+                        out.append(try typedLiteral(upper, literal))
                         index += 2
                         continue
                     }
@@ -513,11 +513,19 @@ struct TrinoSQLTranslator {
         }
     }
 
-    private func typedLiteral(_ type: String, _ literal: SQLToken) -> String {
+    private func typedLiteral(_ type: String, _ literal: SQLToken) throws(TrinoQueryFailure) -> String {
         let quoted = SQLToken.quote(literal.value)
         switch type {
-        case "TIMESTAMP": return Self.timestamp(SQLToken.quote(Self.withoutUTCZone(literal.value)))
-        case "DATE": return "date(\(quoted))"
+        case "TIMESTAMP": return Self.timestamp(SQLToken.quote(try Self.timestampLiteral(literal)))
+        case "DATE":
+            guard literal.value.wholeMatch(of: /\s*\d{4}-\d{1,2}-\d{1,2}\s*/) != nil else {
+                throw TrinoQueryFailure.at(
+                    literal,
+                    TrinoInterval.invalidLiteral,
+                    "'\(literal.value)' is not a valid DATE literal"
+                )
+            }
+            return "date(\(quoted))"
         case "DOUBLE", "DECIMAL", "REAL": return "CAST(\(quoted) AS REAL)"
         case "BIGINT", "INTEGER": return "CAST(\(quoted) AS INTEGER)"
         default: return quoted
@@ -830,7 +838,7 @@ struct TrinoSQLTranslator {
             // `CAST('2025-11-16 00:00:00 UTC' AS TIMESTAMP WITH TIME ZONE)` (how Superset's SQL Lab rewrites
             // `TIMESTAMP '… UTC'` literals): SQLite reads `Z` and `+hh:mm` but not a zone name.
             if asIndex == inner.lowerBound + 1, tokens[inner.lowerBound].kind == .string {
-                return Self.timestamp(SQLToken.quote(Self.withoutUTCZone(tokens[inner.lowerBound].value)))
+                return Self.timestamp(SQLToken.quote(try Self.timestampLiteral(tokens[inner.lowerBound])))
             }
             return Self.timestamp(type == .timestamp3WithTimeZone ? "replace(\(value), ' UTC', '')" : value)
         case .date: return "date(\(value))"
@@ -1194,6 +1202,26 @@ extension TrinoSQLTranslator {
         let difference = "(\(monthNumber(end)) - \(monthNumber(start)))"
         return "(CASE WHEN \(difference) > 0 AND \(rest(end)) < \(rest(start)) THEN \(difference) - 1 "
             + "WHEN \(difference) < 0 AND \(rest(end)) > \(rest(start)) THEN \(difference) + 1 ELSE \(difference) END)"
+    }
+
+    /// A TIMESTAMP literal's text for SQLite, which reads `YYYY-MM-DD[ HH:MM[:SS[.fff…]]]` with an optional `Z` or
+    /// `±hh:mm` zone: a ` UTC` zone is dropped; other zone names, and text that is no timestamp, fail like Trino
+    /// (instead of becoming NULL in SQLite and matching nothing).
+    static func timestampLiteral(_ literal: SQLToken) throws(TrinoQueryFailure) -> String {
+        let text = withoutUTCZone(literal.value)
+        let shape = /\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}:\d{2})?/
+        guard text.wholeMatch(of: shape) != nil else {
+            let zoned =
+                text.wholeMatch(of: /\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)? +[A-Za-z][\w\/+-]*/) != nil
+            throw TrinoQueryFailure.at(
+                literal,
+                zoned ? .notSupported : TrinoInterval.invalidLiteral,
+                zoned
+                    ? "Time zone names other than UTC are not supported by this server: '\(literal.value)'"
+                    : "'\(literal.value)' is not a valid TIMESTAMP literal"
+            )
+        }
+        return text
     }
 
     /// A TIMESTAMP literal's text without a trailing ` UTC` zone (SQLite reads `Z` and `+hh:mm` itself).
