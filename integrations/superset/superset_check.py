@@ -382,9 +382,11 @@ def check_charts(superset, dataset, rows, grains, label):
 
         bar = superset.chart_data(
             dataset,
-            {"columns": ["nat"], "metrics": ["count"], "orderby": [["count", False]], "row_limit": 1000,
-             "filters": where, "time_range": time_text},
-            "dist_bar",
+            # Superset 6's bar chart: a categorical x axis.
+            {"columns": [{"columnType": "BASE_AXIS", "sqlExpression": "nat", "label": "nat", "expressionType": "SQL"}],
+             "metrics": ["count"], "orderby": [["count", False]], "row_limit": 1000, "filters": where,
+             "time_range": time_text, "series_columns": []},
+            "echarts_timeseries_bar",
         )
         got = {row["nat"]: row["count"] for row in bar["data"]}
         want = dict(Counter(row["nat"] for row in expected_rows))
