@@ -426,7 +426,8 @@ struct TrinoSQLTranslator {
 
     /// The Trino type of an expression, when its outermost form tells.
     private func typeHint(_ range: Range<Int>) -> TrinoType? {
-        if let arithmetic = try? parseAdditive(from: range.lowerBound, in: range), arithmetic.hasInterval,
+        if range.contains(where: { tokens[$0].isWord("INTERVAL") }),
+            let arithmetic = try? parseAdditive(from: range.lowerBound, in: range), arithmetic.hasInterval,
             arithmetic.range == range
         {
             return arithmetic.baseTerm.map { baseType($0) } ?? nil
