@@ -464,8 +464,10 @@ def import_dashboard(superset, bundle_dir, uri, tmp):
     board = [d for d in dashboards if d["dashboard_title"] == "UserStream"]
     assert board, dashboards
     charts = superset.call("get", f"/api/v1/dashboard/{board[0]['id']}/charts")["result"]
+    datasets = superset.call("get", f"/api/v1/dashboard/{board[0]['id']}/datasets")["result"]
+    assert [d["table_name"] for d in datasets] == ["created_users"], datasets
     log(f"dashboard imported: {len(charts)} charts: {sorted(c['slice_name'] for c in charts)}")
-    return charts
+    return charts, datasets[0]["id"]
 
 
 def point_database(superset, uri):
@@ -501,15 +503,10 @@ def dashboard_query(params, dataset):
     return query
 
 
-def check_dashboard(superset, charts, rows, label):
+def check_dashboard(superset, charts, dataset, rows, label):
     for chart in charts:
         detail = superset.call("get", f"/api/v1/chart/{chart['id']}")["result"]
         params = json.loads(detail["params"])
-        dataset = detail["query_context"] and json.loads(detail["query_context"])["datasource"]["id"]
-        if not dataset:
-            datasource = superset.call("get", f"/api/v1/chart/{chart['id']}")["result"]
-            dataset = int(params["datasource"].split("__")[0]) if "datasource" in params else None
-            dataset = datasource.get("datasource_id", dataset)
         result = superset.chart_data(dataset, dashboard_query(params, dataset), params["viz_type"])
         name = chart["slice_name"]
         window = None
@@ -693,10 +690,10 @@ def main():
             log("CASSANDRA_HOST not set: the serve --cassandra endpoint is not checked")
         for name, uri, rows, _ in endpoints:
             check_endpoint(superset, name, uri, rows, grains)
-        charts = import_dashboard(superset, args.dashboard, endpoints[0][1], tmp)
+        charts, dataset = import_dashboard(superset, args.dashboard, endpoints[0][1], tmp)
         for name, uri, rows, _ in endpoints:
             point_database(superset, uri)
-            check_dashboard(superset, charts, rows, name)
+            check_dashboard(superset, charts, dataset, rows, name)
         for name, _, _, process in reversed(endpoints):
             if children.stop(process) != 0:
                 fail(f"{name} exited {process.returncode} on SIGTERM: {tail(process.log_path)}")
