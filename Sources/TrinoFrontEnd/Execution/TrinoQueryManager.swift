@@ -413,6 +413,7 @@ public final class TrinoQueryManager: Sendable {
         case "double": .double
         case "boolean": .boolean
         case "timestamp(3)": .timestamp3
+        case "timestamp(3) with time zone": .timestamp3WithTimeZone
         case "date": .date
         case "uuid": .uuid
         default: .varchar

@@ -22,9 +22,11 @@ enum TrinoResultMapping {
         result.columns.enumerated().map { index, column in
             let hint = query.columns.flatMap { $0.indices.contains(index) ? $0[index] : nil }
             let name = hint?.name ?? column.name.lowercased()
+            // Without a select list (`SELECT *`) the columns are the tables' own, typed by the catalog even where
+            // the view computes them (the timestamps).
             let type =
                 hint?.type
-                ?? (column.declaredType != nil ? catalogType(name, query.tables) : nil)
+                ?? (column.declaredType != nil || query.columns == nil ? catalogType(name, query.tables) : nil)
                 ?? declaredType(column.declaredType)
                 ?? inferredType(result.rows, column: index)
             return Column(name: name, type: type)
@@ -72,6 +74,8 @@ enum TrinoResultMapping {
             return Int64(text).map(TrinoValue.integer) ?? .string(text)
         case (.text(let text), .double): return Double(text).map(TrinoValue.double) ?? .string(text)
         case (.text(let text), .boolean): return .boolean(text.lowercased() == "true" || text == "1")
+        // Timestamps are UTC text without a zone in SQLite (`TrinoSQLTranslator.timestamp`); Trino renders the zone.
+        case (.text(let text), .timestamp3WithTimeZone): return .string(text + " UTC")
         case (.text(let text), _): return .string(text)
         case (.integer(let number), _): return .string(String(number))
         case (.real(let number), _): return .string(String(number))

@@ -6,6 +6,8 @@ public enum TrinoType: Sendable, Hashable {
     case double
     case boolean
     case timestamp3
+    /// `timestamp(3) with time zone`: values are UTC, rendered `2024-05-01 12:00:00.000 UTC`.
+    case timestamp3WithTimeZone
     case date
     case uuid
 
@@ -18,16 +20,19 @@ public enum TrinoType: Sendable, Hashable {
         case .double: "double"
         case .boolean: "boolean"
         case .timestamp3: "timestamp(3)"
+        case .timestamp3WithTimeZone: "timestamp(3) with time zone"
         case .date: "date"
         case .uuid: "uuid"
         }
     }
 
-    /// Unbounded varchar carries its maximum length (2^31 - 1) as a parameter, `timestamp(3)` its precision.
+    /// Unbounded varchar carries its maximum length (2^31 - 1) as a parameter, `timestamp(3)` and
+    /// `timestamp(3) with time zone` their precision.
     public var signature: ClientTypeSignature {
         switch self {
         case .varchar: ClientTypeSignature(rawType: "varchar", arguments: [.long(2_147_483_647)])
         case .timestamp3: ClientTypeSignature(rawType: "timestamp", arguments: [.long(3)])
+        case .timestamp3WithTimeZone: ClientTypeSignature(rawType: "timestamp with time zone", arguments: [.long(3)])
         default: ClientTypeSignature(rawType: name)
         }
     }

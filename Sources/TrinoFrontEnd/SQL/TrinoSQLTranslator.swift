@@ -12,6 +12,11 @@
 ///   text (`2024-05-01T12:00:00.000Z`) as UTC. So `from_iso8601_timestamp(x)`, `CAST(x AS TIMESTAMP)` and
 ///   `TIMESTAMP '…'` literals all produce that form, compare correctly with each other, and `date_trunc(unit, x)` is
 ///   `strftime` with the smaller fields fixed (`week` goes back to Monday, `quarter` to its first month).
+/// - Columns typed `timestamp(3) with time zone` in the catalog (`ingested_at`) are read through a subquery that
+///   converts the store's text to that form; results of that type get Trino's ` UTC` suffix.
+/// - Interval arithmetic (`x - interval '1' minute * (minute(x) % 5)`): each additive expression with an INTERVAL
+///   term is parsed (`parseAdditive`: terms, factors, operands) and becomes SQLite date modifiers on its one
+///   timestamp or date term; year-month intervals clamp to the month's end like Trino.
 /// - Output columns are named like Trino's: aliases and column names in lower case, `_colN` for other expressions.
 struct TrinoSQLTranslator {
     let catalog: TrinoCatalog
@@ -22,6 +27,8 @@ struct TrinoSQLTranslator {
     private var cteNames: Set<String> = []
     private var tables: [TrinoCatalog.Table] = []
     private var columnHints: [ColumnHint]?
+    /// Per select item, the column it names when it is a plain column reference (typed once FROM is read).
+    private var hintSources: [String?] = []
     private var selectListDone = false
 
     init(catalog: TrinoCatalog, session: TrinoSession, serverVersion: String) {
@@ -44,7 +51,8 @@ struct TrinoSQLTranslator {
         var hints = columnHints
         if var resolved = hints {
             for index in resolved.indices where resolved[index].type == nil {
-                resolved[index].type = columnType(named: resolved[index].name)
+                let source = hintSources.indices.contains(index) ? hintSources[index] : nil
+                resolved[index].type = columnType(named: source ?? resolved[index].name)
             }
             hints = resolved
         }
@@ -143,8 +151,15 @@ struct TrinoSQLTranslator {
             limitWritten = false
         }
 
+        let intervalExpressions = try intervalArithmetic(in: range)
+
         while index < range.upperBound {
             let token = tokens[index]
+            if let expression = intervalExpressions[index] {
+                out.append(try translateIntervalArithmetic(expression))
+                index = expression.range.upperBound
+                continue
+            }
             if expectTable {
                 expectTable = false
                 if token.identifier != nil, !(index + 1 < range.upperBound && tokens[index + 1].isSymbol("(")),
@@ -234,10 +249,12 @@ struct TrinoSQLTranslator {
                     index = position + 1
                     continue
                 case "INTERVAL":
+                    // Intervals added to or subtracted from a timestamp or date were rewritten above.
+                    _ = try TrinoInterval.parse(tokens, at: index)
                     throw TrinoQueryFailure.at(
                         token,
                         .notSupported,
-                        "INTERVAL literals are not supported by this server; use date_add()"
+                        "INTERVAL values are supported only added to or subtracted from a timestamp or date"
                     )
                 case "CURRENT_TIMESTAMP", "LOCALTIMESTAMP":
                     out.append(Self.timestamp("'now'"))
@@ -250,7 +267,7 @@ struct TrinoSQLTranslator {
                     out.append("date('now')")
                 case "TIMESTAMP", "DATE", "DOUBLE", "DECIMAL", "UUID", "VARCHAR", "BIGINT", "INTEGER", "REAL", "CHAR":
                     if let literal = next, literal.kind == .string {
-                        out.append(typedLiteral(upper, literal))
+                        out.append(try typedLiteral(upper, literal))
                         index += 2
                         continue
                     }
@@ -349,7 +366,8 @@ struct TrinoSQLTranslator {
             var alias: String?
             let last = tokens[item.upperBound - 1]
             if item.count >= 2, let name = last.identifier,
-                !Self.clauseKeywords.contains(last.upper) || last.kind == .quotedIdentifier
+                !Self.clauseKeywords.contains(last.upper) || last.kind == .quotedIdentifier,
+                !endsWithIntervalLiteral(item)
             {
                 let before = tokens[item.upperBound - 2]
                 if before.isWord("AS") {
@@ -376,6 +394,7 @@ struct TrinoSQLTranslator {
             let columnReference = columnReferenceName(expression)
             let name = alias ?? columnReference ?? "_col\(position)"
             hints?.append(ColumnHint(name: name, type: typeHint(expression)))
+            hintSources.append(columnReference)
             items.append(columnReference != nil && alias == nil ? sql : sql + " AS " + SQLToken.quoteIdentifier(name))
         }
         out.append(items.joined(separator: ", "))
@@ -407,6 +426,12 @@ struct TrinoSQLTranslator {
 
     /// The Trino type of an expression, when its outermost form tells.
     private func typeHint(_ range: Range<Int>) -> TrinoType? {
+        if range.contains(where: { tokens[$0].isWord("INTERVAL") }),
+            let arithmetic = try? parseAdditive(from: range.lowerBound, in: range), arithmetic.hasInterval,
+            arithmetic.range == range
+        {
+            return arithmetic.baseTerm.map { baseType($0) } ?? nil
+        }
         let first = tokens[range.lowerBound]
         if range.count == 1 {
             switch first.kind {
@@ -415,7 +440,9 @@ struct TrinoSQLTranslator {
             case .string: return .varchar
             case .word:
                 switch first.upper {
-                case "CURRENT_TIMESTAMP", "LOCALTIMESTAMP": return .timestamp3
+                // Like Trino: current_timestamp is zoned (the session's zone, UTC here), localtimestamp is not.
+                case "CURRENT_TIMESTAMP": return .timestamp3WithTimeZone
+                case "LOCALTIMESTAMP": return .timestamp3
                 case "CURRENT_DATE": return .date
                 case "TRUE", "FALSE": return .boolean
                 default: return nil
@@ -436,8 +463,19 @@ struct TrinoSQLTranslator {
             guard let asIndex = inner.last(where: { tokens[$0].isWord("AS") }), asIndex + 1 < inner.upperBound else {
                 return nil
             }
-            return Self.castType(tokens[asIndex + 1].upper)
-        case "date_trunc", "from_iso8601_timestamp", "date_add", "from_unixtime", "now", "date_parse":
+            return Self.castType((asIndex + 1)..<inner.upperBound, in: tokens)
+        case "date_trunc", "date_add":
+            // Like Trino: the type of the timestamp argument (a zoned timestamp stays zoned).
+            let arguments = split((range.lowerBound + 2)..<(range.upperBound - 1))
+            if let last = arguments.last, !last.isEmpty, arguments.count >= 2, baseType(last) == .timestamp3WithTimeZone
+            {
+                return .timestamp3WithTimeZone
+            }
+            if let last = arguments.last, !last.isEmpty, baseType(last) == .date { return .date }
+            return .timestamp3
+        case "from_iso8601_timestamp", "from_iso8601_timestamp_nanos", "from_unixtime", "now", "current_timestamp":
+            return .timestamp3WithTimeZone
+        case "date_parse", "localtimestamp":
             return .timestamp3
         case "from_iso8601_date", "date": return .date
         case "count", "approx_distinct", "count_if", "year", "month", "day", "hour", "minute", "second", "quarter",
@@ -450,10 +488,16 @@ struct TrinoSQLTranslator {
         case "sum", "min", "max", "coalesce", "arbitrary", "any_value", "max_by", "min_by":
             let arguments = split((range.lowerBound + 2)..<(range.upperBound - 1))
             guard let argument = arguments.first, !argument.isEmpty else { return nil }
-            if let column = columnReferenceName(argument) { return columnType(named: column) }
-            return typeHint(argument)
+            return baseType(argument)
         default: return nil
         }
+    }
+
+    /// The type a CAST names: `TIMESTAMP`, `TIMESTAMP(3)`, `TIMESTAMP(3) WITH TIME ZONE`, `VARCHAR(10)`, ….
+    static func castType(_ range: Range<Int>, in tokens: [SQLToken]) -> TrinoType? {
+        guard let first = range.first, let type = castType(tokens[first].upper) else { return nil }
+        if type == .timestamp3, range.contains(where: { tokens[$0].isWord("ZONE") }) { return .timestamp3WithTimeZone }
+        return type
     }
 
     static func castType(_ upper: String) -> TrinoType? {
@@ -470,11 +514,19 @@ struct TrinoSQLTranslator {
         }
     }
 
-    private func typedLiteral(_ type: String, _ literal: SQLToken) -> String {
+    private func typedLiteral(_ type: String, _ literal: SQLToken) throws(TrinoQueryFailure) -> String {
         let quoted = SQLToken.quote(literal.value)
         switch type {
-        case "TIMESTAMP": return Self.timestamp(quoted)
-        case "DATE": return "date(\(quoted))"
+        case "TIMESTAMP": return Self.timestamp(SQLToken.quote(try Self.timestampLiteral(literal)))
+        case "DATE":
+            guard literal.value.wholeMatch(of: /\s*\d{4}-\d{1,2}-\d{1,2}\s*/) != nil else {
+                throw TrinoQueryFailure.at(
+                    literal,
+                    TrinoInterval.invalidLiteral,
+                    "'\(literal.value)' is not a valid DATE literal"
+                )
+            }
+            return "date(\(quoted))"
         case "DOUBLE", "DECIMAL", "REAL": return "CAST(\(quoted) AS REAL)"
         case "BIGINT", "INTEGER": return "CAST(\(quoted) AS INTEGER)"
         default: return quoted
@@ -564,6 +616,18 @@ struct TrinoSQLTranslator {
         tables.append(table)
         if schema == TrinoCatalog.informationSchema {
             out.append(Self.inlineTable(table, rows: catalog.informationSchemaRows(tableName)) + alias)
+        } else if table.columns.contains(where: { $0.type == .timestamp3WithTimeZone }) {
+            // The store keeps the seeds' ISO-8601 text (`2024-05-01T12:00:00.000Z`); the view shows it as Trino's
+            // timestamp text, so that comparisons with TIMESTAMP literals compare times. SQLite flattens this
+            // subquery into the query that reads it.
+            let columns = table.columns.map { column in
+                let name = SQLToken.quoteIdentifier(column.name)
+                return column.type == .timestamp3WithTimeZone ? Self.timestamp(name) + " AS " + name : name
+            }
+            out.append(
+                "(SELECT " + columns.joined(separator: ", ") + " FROM " + SQLToken.quoteIdentifier(schema) + "."
+                    + SQLToken.quoteIdentifier(tableName) + ")" + alias
+            )
         } else {
             out.append(SQLToken.quoteIdentifier(schema) + "." + SQLToken.quoteIdentifier(tableName))
         }
@@ -656,11 +720,17 @@ struct TrinoSQLTranslator {
             return "((julianday(\(try argument(0))) - 2440587.5) * 86400.0)"
         case "date_trunc":
             try count(2)
-            return try dateTrunc(unit(0), try argument(1), at: nameToken)
+            let truncated = try dateTrunc(unit(0), try argument(1), at: nameToken)
+            return baseType(argumentRanges[1]) == .date ? "date(\(truncated))" : truncated
         case "date_add":
             try count(3)
             let (amount, modifierUnit) = try dateAddUnit(unit(0), at: nameToken)
-            return Self.timestamp("\(try argument(2)), ((\(try argument(1))) * \(amount)) || ' \(modifierUnit)'")
+            let isDate = baseType(argumentRanges[2]) == .date
+            let value = try argument(2)
+            let count = "((\(try argument(1))) * \(amount))"
+            return modifierUnit == "months"
+                ? Self.addMonths(count, to: value, isDate: isDate)
+                : Self.addModifier("\(count) || ' \(modifierUnit)'", to: value, isDate: isDate)
         case "date_diff":
             try count(3)
             let seconds: Int
@@ -671,6 +741,10 @@ struct TrinoSQLTranslator {
             case "hour": seconds = 3600
             case "day": seconds = 86_400
             case "week": seconds = 604_800
+            case "month", "quarter", "year":
+                let months = Self.monthsBetween(try argument(1), try argument(2))
+                let per = ["month": 1, "quarter": 3, "year": 12][try unit(0)] ?? 1
+                return per == 1 ? months : "(\(months) / \(per))"
             default:
                 throw TrinoQueryFailure.at(
                     nameToken,
@@ -753,7 +827,7 @@ struct TrinoSQLTranslator {
         }
         let value = try translate(inner.lowerBound..<asIndex, topLevel: false)
         let typeToken = tokens[asIndex + 1]
-        guard let type = Self.castType(typeToken.upper) else {
+        guard let type = Self.castType((asIndex + 1)..<inner.upperBound, in: tokens) else {
             throw TrinoQueryFailure.at(
                 typeToken,
                 .notSupported,
@@ -761,7 +835,13 @@ struct TrinoSQLTranslator {
             )
         }
         switch type {
-        case .timestamp3: return Self.timestamp(value)
+        case .timestamp3, .timestamp3WithTimeZone:
+            // `CAST('2025-11-16 00:00:00 UTC' AS TIMESTAMP WITH TIME ZONE)` (how Superset's SQL Lab rewrites
+            // `TIMESTAMP '… UTC'` literals): SQLite reads `Z` and `+hh:mm` but not a zone name.
+            if asIndex == inner.lowerBound + 1, tokens[inner.lowerBound].kind == .string {
+                return Self.timestamp(SQLToken.quote(try Self.timestampLiteral(tokens[inner.lowerBound])))
+            }
+            return Self.timestamp(type == .timestamp3WithTimeZone ? "replace(\(value), ' UTC', '')" : value)
         case .date: return "date(\(value))"
         case .varchar, .uuid: return "CAST(\(value) AS TEXT)"
         case .bigint, .integer: return "CAST(\(value) AS INTEGER)"
@@ -837,5 +917,317 @@ struct TrinoSQLTranslator {
             }
         }
         return result
+    }
+}
+
+// MARK: - Interval arithmetic
+
+/// One additive expression (`a ± b ± …`) at least one of whose terms holds an INTERVAL literal, as parsed by
+/// `TrinoSQLTranslator.parseAdditive`: Superset's time grains, e.g.
+/// `date_trunc('minute', x) - interval '1' minute * (minute(x) % 5)`.
+struct IntervalArithmetic {
+    struct Factor {
+        /// `*`, `/` or `%` before this factor (`*` for the first).
+        var operation: String
+        var range: Range<Int>
+        var interval: TrinoInterval?
+    }
+
+    struct Term {
+        var negative: Bool
+        var range: Range<Int>
+        var factors: [Factor]
+
+        var hasInterval: Bool { factors.contains { $0.interval != nil } }
+    }
+
+    var range: Range<Int>
+    var terms: [Term]
+
+    var hasInterval: Bool { terms.contains(where: \.hasInterval) }
+
+    /// The one term without an interval: the timestamp or date the intervals move.
+    var baseTerm: Range<Int>? { terms.first { !$0.hasInterval }?.range }
+}
+
+extension TrinoSQLTranslator {
+    private static let typeMismatch = TrinoErrorCode(code: 58, name: "TYPE_MISMATCH", type: "USER_ERROR")
+
+    /// Where in `range` additive expressions with interval terms start (at the top level of `range`; parenthesized
+    /// and function-argument ones are found when their own range is translated).
+    fileprivate func intervalArithmetic(in range: Range<Int>) throws(TrinoQueryFailure) -> [Int: IntervalArithmetic] {
+        guard range.contains(where: { tokens[$0].isWord("INTERVAL") }) else { return [:] }
+        var found: [Int: IntervalArithmetic] = [:]
+        var index = range.lowerBound
+        var canStart = true
+        let boundarySymbols: Set<String> = [",", "=", "<", ">", "<=", ">=", "<>", "!=", "||"]
+        let operandWords: Set<String> = ["NULL", "TRUE", "FALSE", "END"]
+        while index < range.upperBound {
+            let token = tokens[index]
+            if canStart, let arithmetic = try parseAdditive(from: index, in: range), arithmetic.hasInterval {
+                found[index] = arithmetic
+                index = arithmetic.range.upperBound
+                canStart = false
+                continue
+            }
+            if token.isSymbol("("), let close = matchingParenthesis(index) {
+                index = close + 1
+                canStart = false
+                continue
+            }
+            canStart =
+                (token.kind == .symbol && boundarySymbols.contains(token.value))
+                || (token.kind == .word && Self.clauseKeywords.contains(token.upper)
+                    && !operandWords.contains(token.upper))
+                || token.isWord("CASE") || token.isWord("BY") || token.isWord("DISTINCT")
+            index += 1
+        }
+        return found
+    }
+
+    /// `term ((+|-) term)*` from `start`, up to the first token that cannot continue it; `nil` when no operand
+    /// starts at `start`.
+    fileprivate func parseAdditive(
+        from start: Int,
+        in range: Range<Int>
+    ) throws(TrinoQueryFailure)
+        -> IntervalArithmetic?
+    {
+        var terms: [IntervalArithmetic.Term] = []
+        var index = start
+        var negative = false
+        while true {
+            guard let term = try parseTerm(from: index, in: range, negative: negative) else {
+                if terms.isEmpty { return nil }
+                // `a + <not an operand>`: the expression ends before the operator; SQLite reports the rest.
+                index -= 1
+                break
+            }
+            terms.append(term)
+            index = term.range.upperBound
+            guard index < range.upperBound, tokens[index].isSymbol("+") || tokens[index].isSymbol("-") else { break }
+            negative = tokens[index].isSymbol("-")
+            index += 1
+        }
+        return IntervalArithmetic(range: start..<index, terms: terms)
+    }
+
+    /// `factor ((*|/|%) factor)*`.
+    private func parseTerm(
+        from start: Int,
+        in range: Range<Int>,
+        negative: Bool
+    ) throws(TrinoQueryFailure)
+        -> IntervalArithmetic.Term?
+    {
+        var factors: [IntervalArithmetic.Factor] = []
+        var index = start
+        var operation = "*"
+        while true {
+            guard let (end, interval) = try parsePrimary(from: index, in: range) else {
+                if factors.isEmpty { return nil }
+                index -= 1
+                break
+            }
+            factors.append(IntervalArithmetic.Factor(operation: operation, range: index..<end, interval: interval))
+            index = end
+            guard index < range.upperBound, tokens[index].kind == .symbol,
+                ["*", "/", "%"].contains(tokens[index].value)
+            else { break }
+            operation = tokens[index].value
+            index += 1
+        }
+        return IntervalArithmetic.Term(negative: negative, range: start..<index, factors: factors)
+    }
+
+    /// One operand: where it ends and, for an INTERVAL literal, its value.
+    private func parsePrimary(from start: Int, in range: Range<Int>) throws(TrinoQueryFailure) -> (Int, TrinoInterval?)?
+    {
+        guard start < range.upperBound else { return nil }
+        let token = tokens[start]
+        switch token.kind {
+        case .number, .string, .parameter:
+            return (start + 1, nil)
+        case .symbol:
+            if token.isSymbol("("), let close = matchingParenthesis(start), close < range.upperBound {
+                return (close + 1, nil)
+            }
+            if token.isSymbol("-") || token.isSymbol("+"),
+                let (end, interval) = try parsePrimary(from: start + 1, in: range), interval == nil
+            {
+                return (end, nil)
+            }
+            return nil
+        case .word, .quotedIdentifier:
+            let upper = token.upper
+            if upper == "INTERVAL" {
+                let (interval, end) = try TrinoInterval.parse(tokens, at: start)
+                return end <= range.upperBound ? (end, interval) : nil
+            }
+            if upper == "NULL" || upper == "TRUE" || upper == "FALSE" { return (start + 1, nil) }
+            if upper == "CASE" {
+                var depth = 0
+                var index = start
+                while index < range.upperBound {
+                    if tokens[index].isWord("CASE") { depth += 1 }
+                    if tokens[index].isWord("END") {
+                        depth -= 1
+                        if depth == 0 { return (index + 1, nil) }
+                    }
+                    index += 1
+                }
+                return nil
+            }
+            if token.kind == .word, Self.clauseKeywords.contains(upper) { return nil }
+            let next = start + 1 < range.upperBound ? tokens[start + 1] : nil
+            if let next, next.kind == .string, token.kind == .word, Self.castType(upper) != nil {
+                return (start + 2, nil)
+            }
+            if let next, next.isSymbol("("), let close = matchingParenthesis(start + 1), close < range.upperBound {
+                return (close + 1, nil)
+            }
+            var index = start + 1
+            while index + 1 < range.upperBound, tokens[index].isSymbol("."), tokens[index + 1].identifier != nil {
+                index += 2
+            }
+            return (index, nil)
+        }
+    }
+
+    /// The SQLite expression for `base ± interval [* n] …`: the intervals applied one by one, left to right.
+    fileprivate mutating func translateIntervalArithmetic(
+        _ arithmetic: IntervalArithmetic
+    ) throws(TrinoQueryFailure)
+        -> String
+    {
+        let bases = arithmetic.terms.filter { !$0.hasInterval }
+        let firstInterval = arithmetic.terms.first(where: \.hasInterval)?.factors.first { $0.interval != nil }
+        let intervalToken = tokens[firstInterval?.range.lowerBound ?? arithmetic.range.lowerBound]
+        guard let base = bases.first else {
+            throw TrinoQueryFailure.at(
+                intervalToken,
+                .notSupported,
+                "INTERVAL values are supported only added to or subtracted from a timestamp or date"
+            )
+        }
+        guard bases.count == 1, !base.negative else {
+            throw TrinoQueryFailure.at(
+                intervalToken,
+                Self.typeMismatch,
+                "Cannot apply operator: an interval is added to or subtracted from one timestamp or date"
+            )
+        }
+        let isDate = baseType(base.range) == .date
+        var sql = try translate(base.range, topLevel: false)
+        for term in arithmetic.terms where term.hasInterval {
+            guard let position = term.factors.firstIndex(where: { $0.interval != nil }),
+                let interval = term.factors[position].interval
+            else { continue }
+            // interval * n, n * interval, interval / n: the other factors multiply (or divide) the amount.
+            var multiplier: [String] = []
+            for (index, factor) in term.factors.enumerated() where index != position {
+                let allowed =
+                    factor.interval == nil
+                    && (index < position ? (index == 0 || factor.operation == "*") : factor.operation != "%")
+                    && (index != position + 1 || term.factors[position + 1].operation != "%")
+                guard allowed, index > position || term.factors[position].operation == "*" else {
+                    throw TrinoQueryFailure.at(
+                        tokens[factor.range.lowerBound],
+                        Self.typeMismatch,
+                        "Cannot apply operator '\(factor.operation)' to \(interval.typeName)"
+                    )
+                }
+                let value = try translate(factor.range, topLevel: false)
+                multiplier.append(
+                    factor.operation == "/" && index > position ? "/ CAST((\(value)) AS REAL)" : "* (\(value))"
+                )
+            }
+            let amount = term.negative ? -interval.amount : interval.amount
+            let scaled = { (unit: Int64) -> String in
+                multiplier.isEmpty ? String(amount / unit) : "(\(amount / unit) \(multiplier.joined(separator: " ")))"
+            }
+            switch interval.kind {
+            case .yearToMonth:
+                sql = Self.addMonths(scaled(1), to: sql, isDate: isDate)
+            case .dayToSecond:
+                let seconds =
+                    amount % 1000 == 0
+                    ? scaled(1000)
+                    : multiplier.isEmpty
+                        ? String(Double(amount) / 1000)
+                        : "(\(amount) \(multiplier.joined(separator: " ")) / 1000.0)"
+                sql = Self.addModifier("(\(seconds)) || ' seconds'", to: sql, isDate: isDate)
+            }
+        }
+        return sql
+    }
+
+    /// Whether the select item `range` ends with an INTERVAL literal (whose unit is then no alias).
+    fileprivate func endsWithIntervalLiteral(_ range: Range<Int>) -> Bool {
+        range.contains { index in
+            tokens[index].isWord("INTERVAL") && (try? TrinoInterval.parse(tokens, at: index))?.1 == range.upperBound
+        }
+    }
+
+    /// The type of an operand: a column's catalog type, or what its outermost form tells.
+    fileprivate func baseType(_ range: Range<Int>) -> TrinoType? {
+        if let name = columnReferenceName(range) {
+            // The select list is read before FROM: the keyspace's tables type the names until then.
+            return columnType(named: name)
+                ?? catalog.tables.lazy.compactMap { table in table.columns.first { $0.name == name }?.type }.first
+        }
+        return typeHint(range)
+    }
+
+    /// `value` moved by a SQLite date modifier (`'60 seconds'`), as Trino's timestamp or date text.
+    static func addModifier(_ modifier: String, to value: String, isDate: Bool) -> String {
+        isDate ? "date(\(value), \(modifier))" : timestamp("\(value), \(modifier)")
+    }
+
+    /// `value` plus `count` months, like Trino: a day past the end of the new month becomes its last day
+    /// (`2024-01-31` + 1 month = `2024-02-29`), where SQLite would roll over into the month after.
+    static func addMonths(_ count: String, to value: String, isDate: Bool) -> String {
+        let months = "(\(count)) || ' months'"
+        let lastDay = "date(\(value), 'start of month', \(months), '+1 month', '-1 day')"
+        let clamped = isDate ? lastDay : "\(lastDay) || strftime(' %H:%M:%f', \(value))"
+        return "(CASE WHEN strftime('%d', \(value)) > strftime('%d', \(lastDay)) THEN \(clamped) "
+            + "ELSE \(addModifier(months, to: value, isDate: isDate)) END)"
+    }
+
+    /// Whole months from `start` to `end` (negative when `end` is earlier), as Trino's `date_diff('month', …)`.
+    static func monthsBetween(_ start: String, _ end: String) -> String {
+        func monthNumber(_ value: String) -> String {
+            "(CAST(strftime('%Y', \(value)) AS INTEGER) * 12 + CAST(strftime('%m', \(value)) AS INTEGER))"
+        }
+        func rest(_ value: String) -> String { "strftime('%d %H:%M:%f', \(value))" }
+        let difference = "(\(monthNumber(end)) - \(monthNumber(start)))"
+        return "(CASE WHEN \(difference) > 0 AND \(rest(end)) < \(rest(start)) THEN \(difference) - 1 "
+            + "WHEN \(difference) < 0 AND \(rest(end)) > \(rest(start)) THEN \(difference) + 1 ELSE \(difference) END)"
+    }
+
+    /// A TIMESTAMP literal's text for SQLite, which reads `YYYY-MM-DD[ HH:MM[:SS[.fff…]]]` with an optional `Z` or
+    /// `±hh:mm` zone: a ` UTC` zone is dropped; other zone names, and text that is no timestamp, fail like Trino
+    /// (instead of becoming NULL in SQLite and matching nothing).
+    static func timestampLiteral(_ literal: SQLToken) throws(TrinoQueryFailure) -> String {
+        let text = withoutUTCZone(literal.value)
+        let shape = /\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}:\d{2})?/
+        guard text.wholeMatch(of: shape) != nil else {
+            let zoned =
+                text.wholeMatch(of: /\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)? +[A-Za-z][\w\/+-]*/) != nil
+            throw TrinoQueryFailure.at(
+                literal,
+                zoned ? .notSupported : TrinoInterval.invalidLiteral,
+                zoned
+                    ? "Time zone names other than UTC are not supported by this server: '\(literal.value)'"
+                    : "'\(literal.value)' is not a valid TIMESTAMP literal"
+            )
+        }
+        return text
+    }
+
+    /// A TIMESTAMP literal's text without a trailing ` UTC` zone (SQLite reads `Z` and `+hh:mm` itself).
+    static func withoutUTCZone(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        return trimmed.uppercased().hasSuffix(" UTC") ? String(trimmed.dropLast(4)) : trimmed
     }
 }

@@ -86,6 +86,18 @@ ok("sqlalchemy tables")
 columns = inspector.get_columns("created_users", "spark_streams")
 assert "gender" in [c["name"] for c in columns], columns
 ok("sqlalchemy columns")
+# ingested_at is timestamp(3) with time zone: the dialect maps it to a zoned TIMESTAMP (Superset's time column), and
+# the client decodes values as zoned datetimes; Superset's 5-minute grain (interval arithmetic) works through it.
+ingested = [c for c in columns if c["name"] == "ingested_at"][0]
+assert type(ingested["type"]).__name__ == "TIMESTAMP" and ingested["type"].timezone, ingested
+_, rows = dbapi(
+    "SELECT max(ingested_at), date_trunc('minute', CAST(max(ingested_at) AS TIMESTAMP)) "
+    "- interval '1' minute * (minute(CAST(max(ingested_at) AS TIMESTAMP)) % 5) FROM created_users"
+)
+newest, bucket = rows[0]
+assert newest.tzinfo is not None and newest.utcoffset().total_seconds() == 0, rows
+assert bucket.tzinfo is None and bucket.minute % 5 == 0 and bucket <= newest.replace(tzinfo=None), rows
+ok("zoned ingested_at and interval arithmetic: %s → %s" % (newest, bucket))
 
 with engine.connect() as connection:
     frame = pandas.read_sql(
