@@ -231,6 +231,41 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The wiring of a userstream process: Sendable configuration (log, store, work, listeners) in, services out.
+        .target(
+            name: "UserStreamRuntime",
+            dependencies: [
+                "UserStreamCore",
+                "EmbeddedLog",
+                "KafkaLog",
+                "SQLiteStore",
+                "CassandraStore",
+                "CassandraSnapshot",
+                "KafkaBroker",
+                "CQLEngine",
+                "CQLServer",
+                "HTTPServer",
+                "Dashboard",
+                "TrinoFrontEnd",
+                "Pipeline",
+                "RandomUser",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The `bench` harness: the pipeline over a fresh embedded log and store, and SQLite's raw insert ceiling.
+        .target(
+            name: "UserStreamBench",
+            dependencies: [
+                "UserStreamCore",
+                "EmbeddedLog",
+                "SQLiteStore",
+                "Pipeline",
+                "RandomUser",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "userstream",
             dependencies: [
@@ -249,6 +284,8 @@ let package = Package(
                 "CQLClient",
                 "CQLWire",
                 "Pipeline",
+                "UserStreamRuntime",
+                "UserStreamBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -445,6 +482,17 @@ let package = Package(
             exclude: ["Interop"]
         ),
         .testTarget(name: "CLITests", dependencies: ["UserStreamTestSupport"]),
+        // A whole `run` built in process from a RuntimeConfiguration; the bench's insert ceiling.
+        .testTarget(
+            name: "UserStreamRuntimeTests",
+            dependencies: [
+                "UserStreamRuntime", "UserStreamBench", "UserStreamCore", "EmbeddedLog", "SQLiteStore", "Pipeline",
+                "KafkaBroker", "KafkaLog", "CQLServer", "Dashboard", "RandomUser",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         // The Dockerfile, deploy/compose.yml (every userstream command line in it parsed by the CLI itself) and the
         // topic copy for moving to a Kafka cluster.
         .testTarget(

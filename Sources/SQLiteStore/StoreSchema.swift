@@ -11,7 +11,7 @@ import UserStreamCore
 /// The migrations create keyspace tables with `IF NOT EXISTS`: a migration touches both files (its bookkeeping row is
 /// in the main file), so a crash in the middle could leave the keyspace file ahead of the bookkeeping, and the
 /// migration must then be able to run again.
-enum StoreSchema {
+package enum StoreSchema {
     /// `CREATE TABLE` for `created_users` in the given schema.
     ///
     /// A rowid table keyed by the user id: new rows append to the table B-tree in ingestion order (so
@@ -20,7 +20,7 @@ enum StoreSchema {
     /// `user_counts`, not by scans. `STRICT` so that SQLite itself rejects a value of the wrong type.
     /// `ingested_at` is never NULL: the store fills in the commit time for records that carry none (or carry text that
     /// is not a timestamp), so that a row's aggregate minute can always be derived from the row.
-    static func createdUsersTable(schema: String) -> String {
+    package static func createdUsersTable(schema: String) -> String {
         let columns = UserTable.columns.map { column in
             let constraints = column.role == .key ? " NOT NULL PRIMARY KEY" : column.notNullInStore ? " NOT NULL" : ""
             return "    \(column.name) \(column.sqlType)\(constraints)"

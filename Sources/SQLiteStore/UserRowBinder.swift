@@ -7,7 +7,7 @@ import UserStreamCore
 /// in place while the statement steps), so binding costs one `memcpy` of the row instead of an allocation and a copy
 /// per column (`SQLITE_TRANSIENT`). Parameters are numbered in `UserRecord.columnNames` order: `?1` is `id`, `?21` is
 /// `ingested_at`; a statement binds the first `sqlite3_bind_parameter_count` of them.
-struct UserRowBinder {
+package struct UserRowBinder {
     private var buffer: [UInt8] = []
     /// Byte range of each text column in `buffer`, `-1` start for NULL. Index = parameter number - 1.
     private var starts: [Int] = Array(repeating: -1, count: UserRowBinder.parameterCount)
@@ -21,12 +21,12 @@ struct UserRowBinder {
     static let latitudeParameter: Int32 = 18
     static let longitudeParameter: Int32 = 19
 
-    init() {
+    package init() {
         buffer.reserveCapacity(2048)
     }
 
     /// Copies the record's values in; `ingestedAt` is the value stored for `ingested_at`.
-    mutating func load(_ record: borrowing UserRecord, ingestedAt: String) {
+    package mutating func load(_ record: borrowing UserRecord, ingestedAt: String) {
         buffer.removeAll(keepingCapacity: true)
         put(0, record.id)
         put(1, record.firstName)
@@ -64,7 +64,7 @@ struct UserRowBinder {
 
     /// Binds the loaded values to the statement's parameters and runs `body` (which steps the statement) while the
     /// bound bytes are valid. The statement must be reset before the next `load`.
-    func withBound<T>(_ statement: OpaquePointer, _ body: () throws -> T) throws -> T {
+    package func withBound<T>(_ statement: OpaquePointer, _ body: () throws -> T) throws -> T {
         let parameters = min(sqlite3_bind_parameter_count(statement), Int32(Self.parameterCount))
         return try buffer.withUnsafeBufferPointer { bytes in
             // `load` always leaves a terminating byte, so the base address exists even when every text is empty

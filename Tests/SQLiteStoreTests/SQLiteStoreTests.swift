@@ -343,17 +343,6 @@ struct SQLiteStoreTests {
         #expect(AggregateBuckets.minute(milliseconds: -1) == -1)
     }
 
-    @Test("the insert ceiling measures raw inserts")
-    func insertCeiling() throws {
-        let directory = try StoreTestDirectory()
-        defer { directory.remove() }
-        let rows = (0..<2_000).map(StoreFixtures.user)
-        let result = try InsertCeiling.measure(rows: rows, transactionSize: 500, directory: directory.path)
-        #expect(result.rows == 2_000)
-        #expect(result.rowsPerSecond > 0)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
-    }
-
     private func withStore(_ body: (SQLiteStore, String) async throws -> Void) async throws {
         let directory = try StoreTestDirectory()
         defer { directory.remove() }

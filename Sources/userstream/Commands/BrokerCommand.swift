@@ -1,7 +1,5 @@
 import ArgumentParser
-import KafkaBroker
-import Logging
-import ServiceLifecycle
+import UserStreamRuntime
 
 struct BrokerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,22 +27,15 @@ struct BrokerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = data.makeLogger()
-        let log = try Components.openLog(data, logOptions, logger: logger)
-        do {
-            let broker = KafkaBroker(
-                log: log,
-                configuration: brokerOptions.configuration(host: host, port: port, partitions: logOptions.partitions),
-                logger: logger
+        let configuration = RuntimeConfiguration(
+            log: .embedded(try data.embeddedLog(logOptions)),
+            work: .serve,
+            listeners: RuntimeListeners(
+                kafka: brokerOptions.configuration(host: host, port: port, partitions: logOptions.partitions)
             )
-            try await broker.bind()
-            try await Components.runServices(
-                [.init(service: RetentionService(log: log, logger: logger)), .init(service: broker)],
-                logger: logger
-            )
-        } catch {
-            try? await log.close()
-            throw error
+        )
+        try await UserStreamRuntime.withServices(configuration, logger: logger) { services in
+            try await services.run(logger: logger)
         }
-        try await log.close()
     }
 }

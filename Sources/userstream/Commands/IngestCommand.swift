@@ -1,9 +1,6 @@
 import ArgumentParser
-import Logging
 import Pipeline
-import ServiceLifecycle
-import Synchronization
-import UserStreamCore
+import UserStreamRuntime
 
 struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,35 +44,26 @@ struct IngestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = data.makeLogger()
-        let result = Mutex<JobRun?>(nil)
-        try await Components.withEngines(
-            data,
-            logOptions,
-            kafka: kafka,
-            cassandra: cassandra,
-            logger: logger
-        ) { engines in
-            let runDuration: Duration? =
-                duration.flatMap { DurationText.parse($0) } ?? (count == nil ? .seconds(60) : nil)
-            let ingestor = Ingestor(
-                log: engines.log,
-                store: engines.store,
-                source: try Components.makeSource(sourceOptions, logger: logger),
-                configuration: IngestConfiguration(
+        let runDuration: Duration? = duration.flatMap { DurationText.parse($0) } ?? (count == nil ? .seconds(60) : nil)
+        let configuration = RuntimeConfiguration(
+            log: try data.log(logOptions, kafka: kafka),
+            store: data.store(cassandra),
+            work: .ingestOnce(
+                source: try sourceOptions.sourceChoice(),
+                ingest: IngestConfiguration(
                     duration: runDuration,
                     count: count,
                     batchSize: sourceOptions.batchSize,
                     usersPerSecond: sourceOptions.rate,
                     partitions: logOptions.partitions
-                ),
-                logger: logger
+                )
             )
-            try await Components.runOneShot(logger: logger) {
-                let run = try await ingestor.runOnce(trigger: "manual")
-                result.withLock { $0 = run }
-            }
+        )
+        let outcome = try await UserStreamRuntime.withServices(configuration, logger: logger) { services in
+            try await services.run(logger: logger)
+            return services.outcome
         }
-        guard let run = result.withLock({ $0 }) else { throw ExitCode.failure }
+        guard let run = outcome.ingestRun else { throw ExitCode.failure }
         print(RunsCommand.summaryLine(run))
         if run.state == .failed { throw ExitCode.failure }
     }

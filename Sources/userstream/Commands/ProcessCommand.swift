@@ -1,9 +1,6 @@
 import ArgumentParser
-import Logging
 import Pipeline
-import ServiceLifecycle
-import Synchronization
-import UserStreamCore
+import UserStreamRuntime
 
 struct ProcessCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,31 +25,23 @@ struct ProcessCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = data.makeLogger()
-        let totals = Mutex<Processor.Totals?>(nil)
-        try await Components.withEngines(
-            data,
-            logOptions,
-            kafka: kafka,
-            cassandra: cassandra,
-            logger: logger
-        ) { engines in
-            let processor = Processor(
-                log: engines.log,
-                store: engines.store,
-                configuration: ProcessorConfiguration(
+        let configuration = RuntimeConfiguration(
+            log: try data.log(logOptions, kafka: kafka),
+            store: data.store(cassandra),
+            work: .processOnce(
+                ProcessorConfiguration(
                     group: processOptions.group,
                     maxBatchRecords: processOptions.processBatch,
                     untilIdle: untilIdle,
                     partitions: logOptions.partitions
-                ),
-                logger: logger
+                )
             )
-            try await Components.runOneShot(logger: logger) {
-                let done = try await processor.runUntilDone()
-                totals.withLock { $0 = done }
-            }
+        )
+        let outcome = try await UserStreamRuntime.withServices(configuration, logger: logger) { services in
+            try await services.run(logger: logger)
+            return services.outcome
         }
-        if let done = totals.withLock({ $0 }) {
+        if let done = outcome.processed {
             print(
                 "processed \(done.records) records: \(done.inserted) stored, \(done.duplicates) duplicates, "
                     + "\(done.deadLettered) dead-lettered"

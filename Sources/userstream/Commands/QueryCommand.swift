@@ -33,7 +33,7 @@ struct QueryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = data.makeLogger()
-        let store = try Components.openStore(data, readOnly: true, logger: logger)
+        let store = try SQLiteStore(configuration: data.storeConfiguration(readOnly: true), logger: logger)
         do {
             let result = try await store.query(sql, limit: limit)
             print(result.formatted(as: QueryOutputFormat(rawValue: format)!), terminator: "")

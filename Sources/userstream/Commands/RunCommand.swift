@@ -1,13 +1,6 @@
 import ArgumentParser
-import CQLEngine
-import CQLServer
-import HTTPServer
-import KafkaBroker
-import Logging
 import Pipeline
-import SQLiteStore
-import ServiceLifecycle
-import UserStreamCore
+import UserStreamRuntime
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -74,75 +67,43 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = data.makeLogger()
-        // Metrics go to the Prometheus registry /metrics serves; installed before the pipeline records anything.
-        if httpPort != 0 { HTTPMetrics.bootstrap() }
-        try await Components.withEngines(
-            data,
-            logOptions,
-            kafka: kafka,
-            cassandra: cassandra,
-            logger: logger
-        ) { engines in
-            let log = engines.log
-            let store = engines.store
-            let ingestor = Ingestor(
-                log: log,
-                store: store,
-                source: try Components.makeSource(sourceOptions, logger: logger),
-                configuration: IngestConfiguration(
-                    duration: DurationText.parse(duration),
-                    count: nil,
-                    batchSize: sourceOptions.batchSize,
-                    usersPerSecond: sourceOptions.rate,
-                    partitions: logOptions.partitions
-                ),
-                logger: logger
-            )
-            let scheduler = JobScheduler(
-                ingestor: ingestor,
-                schedule: try CronSchedule(parsing: schedule),
-                logger: logger
-            )
-            let processor = Processor(
-                log: log,
-                store: store,
-                configuration: ProcessorConfiguration(
-                    group: processOptions.group,
-                    maxBatchRecords: processOptions.processBatch,
-                    partitions: logOptions.partitions
-                ),
-                logger: logger
-            )
-            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-            if let embedded = engines.embedded {
-                services.append(.init(service: RetentionService(log: embedded, logger: logger)))
-            }
-            // The embedded log is served to Kafka clients unless a Kafka cluster is the log (--kafka).
-            if kafkaPort != 0, let embedded = engines.embedded {
-                let broker = KafkaBroker(
-                    log: embedded,
-                    configuration: brokerOptions.configuration(
-                        host: kafkaHost,
-                        port: kafkaPort,
+        let configuration = RuntimeConfiguration(
+            log: try data.log(logOptions, kafka: kafka),
+            store: data.store(cassandra),
+            work: .pipeline(
+                PipelineWork(
+                    source: try sourceOptions.sourceChoice(),
+                    ingest: IngestConfiguration(
+                        duration: DurationText.parse(duration),
+                        count: nil,
+                        batchSize: sourceOptions.batchSize,
+                        usersPerSecond: sourceOptions.rate,
                         partitions: logOptions.partitions
                     ),
-                    logger: logger
+                    schedule: try CronSchedule(parsing: schedule),
+                    processor: ProcessorConfiguration(
+                        group: processOptions.group,
+                        maxBatchRecords: processOptions.processBatch,
+                        partitions: logOptions.partitions
+                    )
                 )
-                try await broker.bind()
-                services.append(.init(service: broker))
-            }
-            // The embedded store is served to CQL clients (cqlsh, drivers) on --cql-port, unless a Cassandra cluster
-            // is the store (--cassandra).
-            if cqlPort != 0, let sqlite = store as? SQLiteStore {
-                let engine = try CQLEngine(store: sqlite, configuration: CQLEngineConfiguration(), logger: logger)
-                let server = CQLServer(
-                    engine: engine,
-                    configuration: cqlOptions.configuration(host: cqlHost, port: cqlPort),
-                    logger: logger
-                )
-                try await server.bind()
-                services.append(.init(service: server))
-            }
+            ),
+            listeners: RuntimeListeners(
+                kafka: kafkaPort == 0
+                    ? nil
+                    : brokerOptions.configuration(host: kafkaHost, port: kafkaPort, partitions: logOptions.partitions),
+                cql: cqlPort == 0 ? nil : CQLListener(server: cqlOptions.configuration(host: cqlHost, port: cqlPort)),
+                http: httpPort == 0
+                    ? nil
+                    : HTTPListener(
+                        host: httpHost,
+                        port: httpPort,
+                        group: processOptions.group,
+                        snapshot: snapshotOptions.configuration
+                    )
+            )
+        )
+        try await UserStreamRuntime.withServices(configuration, logger: logger) { services in
             logger.info(
                 "userstream.run.started",
                 metadata: [
@@ -150,25 +111,7 @@ struct RunCommand: AsyncParsableCommand {
                     "duration": "\(duration)",
                 ]
             )
-            // Services shut down in reverse order: the scheduler stops fetching first, then the processor drains.
-            let pipeline: [ServiceGroupConfiguration.ServiceConfiguration] = [
-                .init(service: processor), .init(service: scheduler),
-            ]
-            guard httpPort != 0 else {
-                try await Components.runServices(services + pipeline, logger: logger)
-                return
-            }
-            // HTTP: Trino's protocol, /metrics, /healthz, /readyz and the dashboard, over the embedded store or a
-            // local copy of the Cassandra keyspace (--cassandra).
-            try await Components.withHTTPServices(
-                .init(store: store, log: log, scheduler: scheduler, group: processOptions.group),
-                snapshot: snapshotOptions,
-                host: httpHost,
-                port: httpPort,
-                logger: logger
-            ) { http in
-                try await Components.runServices(services + http + pipeline, logger: logger)
-            }
+            try await services.run(logger: logger)
         }
         logger.info("userstream.run.stopped")
     }

@@ -29,7 +29,7 @@ struct RunsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = data.makeLogger()
-        let store = try Components.openStore(data, readOnly: true, logger: logger)
+        let store = try SQLiteStore(configuration: data.storeConfiguration(readOnly: true), logger: logger)
         let reports: [JobRunReport]
         do {
             reports = try await store.runs(limit: limit)

@@ -1,11 +1,5 @@
 import ArgumentParser
-import HTTPServer
-import KafkaLog
-import Logging
-import Pipeline
-import SQLiteStore
-import ServiceLifecycle
-import UserStreamCore
+import UserStreamRuntime
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,35 +35,18 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = data.makeLogger()
-        // The store: a Cassandra keyspace (--cassandra), else the embedded store, read-only.
-        let store: any UserStore
-        if let configuration = cassandra.configuration() {
-            store = try await Components.openCassandra(configuration, logger: logger)
-        } else {
-            store = try Components.openStore(data, readOnly: true, logger: logger)
+        // The store: a Cassandra keyspace (--cassandra), else the embedded store, read-only. The log, only with
+        // --kafka: the embedded log belongs to the process that writes it.
+        let configuration = RuntimeConfiguration(
+            log: kafka.configuration().map { .kafka($0) },
+            store: data.store(cassandra, readOnly: true),
+            work: .serve,
+            listeners: RuntimeListeners(
+                http: HTTPListener(host: host, port: port, group: group, snapshot: snapshotOptions.configuration)
+            )
+        )
+        try await UserStreamRuntime.withServices(configuration, logger: logger) { services in
+            try await services.run(logger: logger)
         }
-        // The log, only with --kafka: the embedded log belongs to the process that writes it.
-        var log: (any Log)? = nil
-        do {
-            if let configuration = kafka.configuration(partitions: 3) {
-                logger.info("kafka.connecting", metadata: ["kafka.bootstrap": "\(configuration.bootstrapServers)"])
-                log = try KafkaLog(configuration: configuration, logger: logger)
-            }
-            try await Components.withHTTPServices(
-                .init(store: store, log: log, scheduler: nil, group: group),
-                snapshot: snapshotOptions,
-                host: host,
-                port: port,
-                logger: logger
-            ) { services in
-                try await Components.runServices(services, logger: logger)
-            }
-        } catch {
-            try? await log?.close()
-            try? await store.close()
-            throw error
-        }
-        try await log?.close()
-        try await store.close()
     }
 }

@@ -1,8 +1,5 @@
 import ArgumentParser
-import CQLEngine
-import CQLServer
-import Logging
-import ServiceLifecycle
+import UserStreamRuntime
 
 struct StoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,20 +28,13 @@ struct StoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = data.makeLogger()
-        let store = try Components.openStore(data, logger: logger)
-        do {
-            let engine = try CQLEngine(store: store, configuration: CQLEngineConfiguration(), logger: logger)
-            let server = CQLServer(
-                engine: engine,
-                configuration: cqlOptions.configuration(host: host, port: port),
-                logger: logger
-            )
-            try await server.bind()
-            try await Components.runServices([.init(service: server)], logger: logger)
-        } catch {
-            try? await store.close()
-            throw error
+        let configuration = RuntimeConfiguration(
+            store: .embedded(data.storeConfiguration()),
+            work: .serve,
+            listeners: RuntimeListeners(cql: CQLListener(server: cqlOptions.configuration(host: host, port: port)))
+        )
+        try await UserStreamRuntime.withServices(configuration, logger: logger) { services in
+            try await services.run(logger: logger)
         }
-        try await store.close()
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import Pipeline
 import Synchronization
+import UserStreamRuntime
 
 /// Options every command that touches the data directory takes.
 struct DataOptions: ParsableArguments {
@@ -136,7 +137,7 @@ struct SourceOptions: ParsableArguments {
     /// limit for the synthetic and replay sources.
     var rate: Double {
         if let rate = rateOption ?? Env.optionalDouble("RATE") { return rate }
-        return (try? SourceSpec(parsing: source)) == .randomuser ? 50 : 0
+        return (try? sourceSpec) == .randomuser ? 50 : 0
     }
 
     func validate() throws {
@@ -144,7 +145,7 @@ struct SourceOptions: ParsableArguments {
             throw ValidationError("--batch-size must be in 1…5000 (randomuser serves at most 5,000 users per request)")
         }
         guard rate >= 0 else { throw ValidationError("--rate must be ≥ 0") }
-        _ = try SourceSpec(parsing: source)
+        _ = try sourceSpec
     }
 }
 

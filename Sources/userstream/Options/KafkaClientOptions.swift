@@ -88,11 +88,12 @@ struct KafkaClientOptions: ParsableArguments {
         }
     }
 
-    /// The librdkafka configuration, or `nil` when `--kafka` is not given (the embedded log is used).
-    func configuration(partitions: Int) -> KafkaLogConfiguration? {
+    /// The librdkafka configuration, or `nil` when `--kafka` is not given (the embedded log is used). `partitions`
+    /// (`--partitions`) is for the topics it creates; without it, `KafkaLogConfiguration`'s default.
+    func configuration(partitions: Int? = nil) -> KafkaLogConfiguration? {
         guard let kafka else { return nil }
         var configuration = KafkaLogConfiguration(bootstrap: kafka)
-        configuration.defaultPartitions = partitions
+        if let partitions { configuration.defaultPartitions = partitions }
         if tls {
             configuration.tls = KafkaLogConfiguration.TLS(
                 caLocation: ca,

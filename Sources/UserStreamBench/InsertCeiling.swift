@@ -1,5 +1,6 @@
 import Foundation
 import GRDBSQLite
+import SQLiteStore
 import UserStreamCore
 
 /// What `InsertCeiling.measure` achieved.

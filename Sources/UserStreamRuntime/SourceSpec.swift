@@ -1,12 +1,11 @@
-import ArgumentParser
-
-/// `--source`: `randomuser`, `synthetic`, or `replay:PATH`.
-enum SourceSpec: Equatable {
+/// A source named as `--source` names it: `randomuser`, `synthetic`, or `replay:PATH`.
+public enum SourceSpec: Equatable, Sendable {
     case randomuser
     case synthetic
     case replay(path: String)
 
-    init(parsing text: String) throws {
+    /// - Throws: `RuntimeConfigurationError` for any other text.
+    public init(parsing text: String) throws {
         switch text {
         case "randomuser": self = .randomuser
         case "synthetic": self = .synthetic
@@ -14,7 +13,7 @@ enum SourceSpec: Equatable {
             if text.hasPrefix("replay:"), text.count > "replay:".count {
                 self = .replay(path: String(text.dropFirst("replay:".count)))
             } else {
-                throw ValidationError("--source must be randomuser, synthetic or replay:PATH (got '\(text)')")
+                throw RuntimeConfigurationError("--source must be randomuser, synthetic or replay:PATH (got '\(text)')")
             }
         }
     }
