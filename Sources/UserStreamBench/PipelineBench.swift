@@ -20,6 +20,14 @@ public struct PipelineBenchConfiguration: Sendable {
     /// The bench's directory: the log goes to `data/log`, the store to `data/store`, the ceiling's files to
     /// `ceiling-<size>`.
     public var directory: String
+    /// At most this many users produced and not yet committed before the ingestor waits (`Backpressure`); nil
+    /// produces as fast as it can.
+    public var maxPending: Int? = nil
+    /// Produce at this many users per second instead of as fast as possible (the paced mode); `users` then come
+    /// in batches of about 10 ms each.
+    public var usersPerSecond: Double? = nil
+    /// Record the busy time of every stage (`StageProfile`).
+    public var profile = false
 
     public init(users: Int, batchSize: Int, processBatch: Int, fsync: FsyncPolicy, directory: String) {
         self.users = users
@@ -47,6 +55,8 @@ public struct PipelineBenchResult: Sendable {
     public var baselineRSSBytes: Int
     /// The users pushed through, for the insert ceiling.
     public var profiles: [RandomUserProfile]
+    /// The busy time of every stage, when profiled.
+    public var stages: [(stage: StageProfile.Stage, busy: Duration)]?
 
     /// The latency at quantile `p` (0…1), in milliseconds.
     public func percentile(_ p: Double) -> Int64 {
@@ -79,16 +89,28 @@ public enum PipelineBench {
         let profiles = generator.next(count: configuration.users)
         let baselineRSS = peakRSSBytes()
         let progress = Mutex(BenchProgress())
+        var ingest = IngestConfiguration(
+            duration: nil,
+            count: configuration.users,
+            batchSize: configuration.batchSize,
+            usersPerSecond: 0
+        )
+        if let rate = configuration.usersPerSecond {
+            // Paced: a batch about every 10 ms, so that a user waits for its batch at most that long.
+            ingest.usersPerSecond = rate
+            ingest.batchSize = max(1, min(configuration.batchSize, Int((rate / 100).rounded(.up))))
+        }
+        if let maxPending = configuration.maxPending {
+            // Produced minus committed, as the processor reports its commits.
+            ingest.backpressure = Backpressure(maxPending: maxPending) {
+                progress.withLock { $0.produced - $0.records }
+            }
+        }
         let ingestor = Ingestor(
             log: log,
             store: store,
-            source: PregeneratedSource(profiles),
-            configuration: IngestConfiguration(
-                duration: nil,
-                count: configuration.users,
-                batchSize: configuration.batchSize,
-                usersPerSecond: 0
-            ),
+            source: PregeneratedSource(profiles) { count in progress.withLock { $0.produced += count } },
+            configuration: ingest,
             logger: logger
         )
         let processor = Processor(
@@ -112,25 +134,28 @@ public enum PipelineBench {
         let clock = ContinuousClock()
         let startMillis = Timestamp.nowMilliseconds()
         let started = clock.now
-        let run = try await withThrowingTaskGroup(of: JobRun?.self) { group in
-            group.addTask {
-                do {
-                    _ = try await processor.runUntilDone()
-                } catch is CancellationError {
-                    // Stopped below once every produced user is committed.
+        let stageProfile = configuration.profile ? StageProfile() : nil
+        let run = try await StageProfile.$current.withValue(stageProfile) {
+            try await withThrowingTaskGroup(of: JobRun?.self) { group in
+                group.addTask {
+                    do {
+                        _ = try await processor.runUntilDone()
+                    } catch is CancellationError {
+                        // Stopped below once every produced user is committed.
+                    }
+                    return nil
                 }
-                return nil
+                let run = try await ingestor.runOnce(
+                    trigger: "manual",
+                    runID: "bench__\(Timestamp.iso8601(milliseconds: startMillis))"
+                )
+                while progress.withLock({ $0.records }) < run.produced {
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+                group.cancelAll()
+                try await group.waitForAll()
+                return run
             }
-            let run = try await ingestor.runOnce(
-                trigger: "manual",
-                runID: "bench__\(Timestamp.iso8601(milliseconds: startMillis))"
-            )
-            while progress.withLock({ $0.records }) < run.produced {
-                try await Task.sleep(for: .milliseconds(2))
-            }
-            group.cancelAll()
-            try await group.waitForAll()
-            return run
         }
         let elapsed = clock.now - started
         let peakRSS = peakRSSBytes()
@@ -146,7 +171,8 @@ public enum PipelineBench {
             latencies: state.latencies.sorted(),
             peakRSSBytes: peakRSS,
             baselineRSSBytes: baselineRSS,
-            profiles: profiles
+            profiles: profiles,
+            stages: stageProfile?.snapshot
         )
     }
 
@@ -187,6 +213,8 @@ public enum PipelineBench {
 }
 
 struct BenchProgress: Sendable {
+    /// Users handed to the ingestor (an upper bound of those produced).
+    var produced = 0
     var records = 0
     var lastCommit: Int64 = 0
     var latencies: [Int64] = []

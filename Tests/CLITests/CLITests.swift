@@ -98,6 +98,40 @@ struct CLITests {
         #expect(output.stdout.contains("p50"))
         #expect(output.stdout.contains("peak RSS"))
         #expect(output.stdout.contains("3000-row transactions:"))
+        #expect(output.stdout.contains("pipeline / 3000-row-transaction ceiling: "))
+    }
+
+    @Test("bench --profile prints every stage; --max-pending holds the producer back; --rate paces it")
+    func benchProfileBackpressureAndPacing() async throws {
+        let profiled = try await CLI.run([
+            "bench", "--users", "4000", "--batch-size", "500", "--process-batch", "500", "--max-pending", "1000",
+            "--profile", "--skip-ceiling",
+        ])
+        #expect(profiled.status == 0, "\(profiled.stderr)")
+        #expect(profiled.stdout.contains("users produced:      4000  stored: 4000"))
+        #expect(profiled.stdout.contains("backpressure: at most 1000 users produced and not committed"))
+        for stage in [
+            "held back (backpressure)", "flatten", "encode", "log append", "fsync", "decode", "validate",
+            "store bind/insert", "store commit", "offset commit",
+        ] {
+            #expect(profiled.stdout.contains("  \(stage) "), "no line for \(stage)")
+        }
+        // Every stage that runs per user took time.
+        let flatten = profiled.stdout.split(separator: "\n").first { $0.hasPrefix("  flatten ") }
+        #expect(flatten.map { !$0.contains("   0.000 s") } == true, "\(profiled.stdout)")
+
+        let paced = try await CLI.run(["bench", "--rate", "500", "--duration", "2s"], timeout: .seconds(60))
+        #expect(paced.status == 0, "\(paced.stderr)")
+        #expect(paced.stdout.contains("paced at 500 users/s for 2s (1000 users)"), "\(paced.stdout)")
+        #expect(paced.stdout.contains("users produced:      1000  stored: 1000"))
+        #expect(paced.stdout.contains("produce→queryable:"))
+        // Paced, the run takes about the duration (a run at full speed would take a fraction of it).
+        let elapsed = paced.stdout.split(separator: "\n").first { $0.contains("elapsed:") }
+            .flatMap { $0.split(separator: " ").dropLast().last }.flatMap { Double($0) }
+        #expect((elapsed ?? 0) >= 1.8, "\(paced.stdout)")
+        let invalid = try await CLI.run(["bench", "--rate", "500", "--duration", "soon"])
+        #expect(invalid.status == 64)
+        #expect(invalid.stderr.contains("--duration must be a positive duration"))
     }
 
     @Test("--rate limits randomuser by default, not the synthetic source; --help says so")
