@@ -19,7 +19,14 @@ struct BackpressureTests {
                 batchSize: batchSize,
                 usersPerSecond: 0
             )
-            configuration.backpressure = .consumerLag(log: harness.log, store: harness.store, maxPending: maxPending)
+            let lag = Backpressure.consumerLag(log: harness.log, store: harness.store, maxPending: maxPending)
+            // Counts the checks that held the ingestor back, so the test waits until it is held back for sure.
+            let heldBack = Atomic<Int>(0)
+            configuration.backpressure = Backpressure(maxPending: maxPending) {
+                let pending = try await lag.pending()
+                if pending > maxPending { heldBack.add(1, ordering: .relaxed) }
+                return pending
+            }
             let ingestor = Ingestor(
                 log: harness.log,
                 store: harness.store,
@@ -28,12 +35,16 @@ struct BackpressureTests {
                 logger: harness.logger
             )
             let ingesting = Task { try await ingestor.runOnce(trigger: "manual") }
-            // Held back: at most one batch beyond the bound gets produced while nothing is processed.
-            try await Task.sleep(for: .milliseconds(500))
+            let deadline = ContinuousClock.now + .seconds(30)
+            while heldBack.load(ordering: .relaxed) < 5, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(heldBack.load(ordering: .relaxed) >= 5, "the ingestor was never held back")
+            // Held back: at most one batch beyond the bound got produced while nothing is processed.
             let produced = try await harness.log.offsets(of: Topics.usersCreated).values.reduce(0) {
                 $0 + Int($1.end)
             }
-            #expect(produced > 0)
+            #expect(produced > maxPending)
             #expect(produced <= maxPending + batchSize, "produced \(produced) with nothing processed")
 
             let processor = Processor(
@@ -59,7 +70,7 @@ struct BackpressureTests {
     @Test func deadlineWhileHeldBackEndsTheRun() async throws {
         try await withPipelineHarness { harness in
             var configuration = IngestConfiguration(
-                duration: .milliseconds(300),
+                duration: .seconds(3),
                 count: nil,
                 batchSize: 50,
                 usersPerSecond: 0
