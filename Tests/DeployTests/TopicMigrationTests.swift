@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import UserStreamTestSupport
 
-/// Moving from the embedded log to a Kafka cluster (README, "Running at scale"): `deploy/migrate/copy_topic.py`
+/// Moving from the embedded log to a Kafka cluster (docs/deployment.md): `deploy/migrate/copy_topic.py`
 /// between two `userstream broker`s keeps every record's partition, offset order, key, value, headers and timestamp,
 /// and `userstream process` on the destination stores each user once, even after the copy ran twice.
 @Suite(.serialized) struct TopicMigrationTests {

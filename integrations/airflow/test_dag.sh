@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The user_automation DAG under real Airflow (`make test-airflow`):
-# 1. it imports without errors and has the schedule, concurrency and retry policy the README states;
+# 1. it imports without errors and has the schedule, concurrency and retry policy docs/deployment.md states;
 # 2. `airflow dags test` runs its task against a running `userstream broker` (synthetic users, a 5 s run), after
 #    which the users are in topic users_created, each keyed by its id (read back with kcat);
 # 3. a run that delivers zero users fails the task, which is retried with backoff and then fails the DAG run.
