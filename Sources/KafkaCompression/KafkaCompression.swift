@@ -1,8 +1,8 @@
 import KafkaWire
 import NIOCore
 
-/// Compression codecs of Kafka record batches (attributes bits 0–2, record-format.md §1), over the system zlib,
-/// snappy, lz4 and zstd libraries.
+/// Compression codecs of Kafka record batches (attributes bits 0–2, docs/protocols/kafka-record-format.md §1), over the
+/// system zlib, snappy, lz4 and zstd libraries.
 ///
 /// What each codec reads and writes:
 ///

@@ -5,7 +5,8 @@ import NIOCore
 ///     v0-v2: empty body
 ///     v3+:   ClientSoftwareName COMPACT_STRING, ClientSoftwareVersion COMPACT_STRING, tagged fields
 ///
-/// librdkafka opens every connection with a v3 request ("librdkafka", "2.0.2"; librdkafka-needs.md §1).
+/// librdkafka opens every connection with a v3 request ("librdkafka", "2.0.2"; docs/protocols/kafka-client-needs.md
+/// §1).
 public struct ApiVersionsRequest: Hashable, Sendable {
     public static let apiKey = KafkaApiKey.apiVersions
     /// The versions this codec decodes.

@@ -42,9 +42,9 @@ public struct ApiVersionsResponse: Hashable, Sendable {
     ///
     /// When the request version is one this broker answers (the table's ApiVersions range, or
     /// ``supportedVersions`` if absent, intersected with ``supportedVersions``), the response has ErrorCode NONE
-    /// and is to be encoded in the request's version. Otherwise, as Kafka does (record-format.md §5), it carries
-    /// UNSUPPORTED_VERSION (35) with ApiKeys still filled and is to be encoded as **v0**, so a client can read it
-    /// whatever version it asked for and retry with a version from the array.
+    /// and is to be encoded in the request's version. Otherwise, as Kafka does (docs/protocols/kafka-record-format.md
+    /// §5), it carries UNSUPPORTED_VERSION (35) with ApiKeys still filled and is to be encoded as **v0**, so a client
+    /// can read it whatever version it asked for and retry with a version from the array.
     ///
     /// - Returns: the response and the version to encode it in.
     public static func answering(

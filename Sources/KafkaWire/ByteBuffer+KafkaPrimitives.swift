@@ -1,6 +1,6 @@
 import NIOCore
 
-// Protocol primitive types, record-format.md §4 (Type.java):
+// Protocol primitive types, docs/protocols/kafka-record-format.md §4 (Type.java):
 //   INT8/16/32/64 big-endian; BOOLEAN 1 byte; UUID 16 bytes (two big-endian int64).
 //   STRING: INT16 length N then N UTF-8 bytes. NULLABLE_STRING: length -1 = null.
 //   COMPACT_STRING: UNSIGNED_VARINT N+1 then N bytes. COMPACT_NULLABLE_STRING: 0 = null.

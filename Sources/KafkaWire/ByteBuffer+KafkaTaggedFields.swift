@@ -1,8 +1,8 @@
 import NIOCore
 
-// Tagged fields, record-format.md §4 (KIP-482): at the end of every struct/message and of flexible headers,
-// "UNSIGNED_VARINT number of tagged fields, then for each UNSIGNED_VARINT tag, UNSIGNED_VARINT size, `size` bytes.
-// An empty tag section is one 0x00 byte. Tags must be ascending; unknown tags are skipped."
+// Tagged fields, docs/protocols/kafka-record-format.md §4 (KIP-482): at the end of every struct/message and of flexible
+// headers, "UNSIGNED_VARINT number of tagged fields, then for each UNSIGNED_VARINT tag, UNSIGNED_VARINT size, `size`
+// bytes. An empty tag section is one 0x00 byte. Tags must be ascending; unknown tags are skipped."
 
 /// One tagged field as it appears on the wire: its tag and its raw value.
 public struct KafkaTaggedField: Hashable, Sendable {

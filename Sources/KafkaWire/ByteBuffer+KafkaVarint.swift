@@ -1,8 +1,8 @@
 import NIOCore
 
-// Variable-length integers, record-format.md §3: "varint" (zig-zag int32) and "varlong" (zig-zag int64) in records,
-// UNSIGNED_VARINT (plain LEB128) in flexible protocol messages. 7 bits per byte, least-significant group first, the
-// high bit set on every byte but the last; at most 5 bytes for 32-bit values and 10 for 64-bit values.
+// Variable-length integers, docs/protocols/kafka-record-format.md §3: "varint" (zig-zag int32) and "varlong" (zig-zag
+// int64) in records, UNSIGNED_VARINT (plain LEB128) in flexible protocol messages. 7 bits per byte, least-significant
+// group first, the high bit set on every byte but the last; at most 5 bytes for 32-bit values and 10 for 64-bit values.
 
 extension ByteBuffer {
     /// Reads a zig-zag encoded `varint`. Returns `nil` without consuming anything when the buffer ends before the

@@ -1,8 +1,9 @@
 import CRC32CHardware
 import NIOCore
 
-/// CRC-32C (Castagnoli), the checksum of Kafka record batches (record-format.md §1 "CRC"): reflected polynomial
-/// 0x82F63B78, initial value 0xFFFFFFFF, final xor 0xFFFFFFFF. The check value of "123456789" is 0xE3069283.
+/// CRC-32C (Castagnoli), the checksum of Kafka record batches (docs/protocols/kafka-record-format.md §1 "CRC"):
+/// reflected polynomial 0x82F63B78, initial value 0xFFFFFFFF, final xor 0xFFFFFFFF. The check value of "123456789" is
+/// 0xE3069283.
 ///
 /// Uses the CPU's CRC-32C instruction when it has one (SSE 4.2 on x86-64, the CRC extension on AArch64); otherwise
 /// slicing-by-8: eight 256-entry tables, built once, consume eight bytes per step.

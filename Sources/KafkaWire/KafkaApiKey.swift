@@ -1,4 +1,4 @@
-/// A Kafka API key (the `apiKey` of a message file; record-format.md §5 `RequestApiKey`).
+/// A Kafka API key (the `apiKey` of a message file; docs/protocols/kafka-record-format.md §5 `RequestApiKey`).
 ///
 /// A struct rather than an enum so unknown keys from a client can be represented and answered.
 public struct KafkaApiKey: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -30,7 +30,7 @@ public struct KafkaApiKey: RawRepresentable, Hashable, Comparable, Sendable, Cus
     public static let saslAuthenticate = KafkaApiKey(36)
 
     /// What this codec knows about each API: its name and the first flexible version (`flexibleVersions` in the
-    /// message file; `nil` for "none"). From the README's table of message files.
+    /// message file; `nil` for "none"), as Apache Kafka's message definitions declare them.
     private static let known: [Int16: (name: String, firstFlexibleVersion: Int16?)] = [
         0: ("Produce", 9),
         1: ("Fetch", 12),
@@ -73,8 +73,8 @@ public struct KafkaApiKey: RawRepresentable, Hashable, Comparable, Sendable, Cus
         return version >= first
     }
 
-    /// The request header version for `version` of this API (record-format.md §5): 2 for flexible versions, else 1.
-    /// Unknown APIs get 1, which at least reads their correlation id and client id.
+    /// The request header version for `version` of this API (docs/protocols/kafka-record-format.md §5): 2 for flexible
+    /// versions, else 1. Unknown APIs get 1, which at least reads their correlation id and client id.
     public func requestHeaderVersion(for version: Int16) -> Int16 {
         isFlexible(version: version) ? 2 : 1
     }

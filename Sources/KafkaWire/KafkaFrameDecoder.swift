@@ -1,7 +1,7 @@
 import NIOCore
 
-/// Splits a byte stream into Kafka frames (record-format.md §5: "Every request and response: INT32 size (bytes
-/// following), then header, then body").
+/// Splits a byte stream into Kafka frames (docs/protocols/kafka-record-format.md §5: "Every request and response: INT32
+/// size (bytes following), then header, then body").
 ///
 /// Each output is a slice of exactly one frame without its 4-byte size. The size is checked as soon as its 4 bytes
 /// are readable — a negative size or one above ``maximumFrameSize`` throws before the body is waited for or

@@ -1,6 +1,6 @@
 import NIOCore
 
-/// One record of a batch (record-format.md §2):
+/// One record of a batch (docs/protocols/kafka-record-format.md §2):
 ///
 /// ```
 /// length: varint            bytes after this field

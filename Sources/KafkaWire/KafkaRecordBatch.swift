@@ -1,6 +1,6 @@
 import NIOCore
 
-/// A record batch, magic v2 (record-format.md §1). All integers big-endian:
+/// A record batch, magic v2 (docs/protocols/kafka-record-format.md §1). All integers big-endian:
 ///
 /// ```
 /// baseOffset: int64            @0
@@ -86,8 +86,8 @@ public struct KafkaRecordBatch: Hashable, Sendable {
         attributes.timestampType == .logAppendTime ? maxTimestamp : baseTimestamp &+ record.timestampDelta
     }
 
-    /// Parses the records (record-format.md §2). Every length and count is checked against the remaining bytes
-    /// before anything is allocated; the records must fill the records section exactly.
+    /// Parses the records (docs/protocols/kafka-record-format.md §2). Every length and count is checked against the
+    /// remaining bytes before anything is allocated; the records must fill the records section exactly.
     ///
     /// - Throws: ``KafkaWireError/Code-swift.struct/unsupportedCompression`` for compressed batches (the batch itself
     ///   stays valid and can be stored or forwarded as is; `KafkaCompression` decompresses them and calls

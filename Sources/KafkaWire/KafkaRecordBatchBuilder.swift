@@ -110,9 +110,9 @@ public struct KafkaRecordBatchBuilder {
 
     /// Like ``finish()``, but compressed: the records section is replaced by `compress(records section)` and the
     /// attributes carry `compression`; `batchLength` and the CRC-32C cover the compressed bytes, `recordsCount` stays
-    /// the number of records (record-format.md §1). When `compress` returns `nil` (e.g. compression would not make
-    /// the batch smaller) the batch is finished uncompressed. KafkaWire does not compress itself: `KafkaCompression`
-    /// passes its codecs here (`KafkaRecordBatchBuilder.finish(compression:level:)`).
+    /// the number of records (docs/protocols/kafka-record-format.md §1). When `compress` returns `nil` (e.g.
+    /// compression would not make the batch smaller) the batch is finished uncompressed. KafkaWire does not compress
+    /// itself: `KafkaCompression` passes its codecs here (`KafkaRecordBatchBuilder.finish(compression:level:)`).
     public consuming func finish<Failure: Error>(
         compression: KafkaRecordBatch.Compression,
         compressingRecordsWith compress: (ByteBuffer) throws(Failure) -> ByteBuffer?

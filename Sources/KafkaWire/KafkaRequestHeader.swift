@@ -1,6 +1,6 @@
 import NIOCore
 
-/// A request header (RequestHeader.json; record-format.md §5):
+/// A request header (RequestHeader.json; docs/protocols/kafka-record-format.md §5):
 ///
 ///     v1: RequestApiKey int16, RequestApiVersion int16, CorrelationId int32, ClientId NULLABLE_STRING (int16 length)
 ///     v2: v1 + tagged-field section

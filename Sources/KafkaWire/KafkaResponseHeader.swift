@@ -1,8 +1,8 @@
 import NIOCore
 
-/// A response header (ResponseHeader.json; record-format.md §5): v0 = `CorrelationId int32`; v1 = v0 + tagged-field
-/// section. Pick the version with ``KafkaApiKey/responseHeaderVersion(for:)`` ("ApiVersionsResponse always uses
-/// response header v0").
+/// A response header (ResponseHeader.json; docs/protocols/kafka-record-format.md §5): v0 = `CorrelationId int32`; v1 =
+/// v0 + tagged-field section. Pick the version with ``KafkaApiKey/responseHeaderVersion(for:)`` ("ApiVersionsResponse
+/// always uses response header v0").
 public struct KafkaResponseHeader: Hashable, Sendable {
     public var correlationId: Int32
 

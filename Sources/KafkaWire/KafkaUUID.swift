@@ -1,4 +1,4 @@
-/// A Kafka UUID (record-format.md §4: 16 bytes, two big-endian int64), e.g. a topic id.
+/// A Kafka UUID (docs/protocols/kafka-record-format.md §4: 16 bytes, two big-endian int64), e.g. a topic id.
 public struct KafkaUUID: Hashable, Sendable, CustomStringConvertible {
     /// The first 8 bytes, big-endian.
     public var high: UInt64

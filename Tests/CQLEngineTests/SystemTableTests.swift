@@ -5,7 +5,7 @@ import Testing
 
 @Suite("CQL engine: system tables and DESCRIBE")
 struct SystemTableTests {
-    /// Every query driver-connect-queries.md lists (python driver 3.29 and cqlsh), verbatim.
+    /// Every query docs/protocols/cql-driver-connect.md lists (python driver 3.29 and cqlsh), verbatim.
     static let connectQueries = [
         "SELECT * FROM system.peers",
         "SELECT host_id, peer, data_center, rack, rpc_address, rpc_address, release_version, schema_version FROM system.peers",

@@ -4,9 +4,9 @@ import Testing
 
 @Suite("ApiVersions")
 struct ApiVersionsTests {
-    /// ApiVersions v3 as librdkafka 2.0.2 sends it (librdkafka-needs.md §1): request header v2 with client id
-    /// "rdkafka" and an empty tag section, then ClientSoftwareName "librdkafka", ClientSoftwareVersion "2.0.2"
-    /// (compact strings) and an empty tag section.
+    /// ApiVersions v3 as librdkafka 2.0.2 sends it (docs/protocols/kafka-client-needs.md §1): request header v2 with
+    /// client id "rdkafka" and an empty tag section, then ClientSoftwareName "librdkafka", ClientSoftwareVersion
+    /// "2.0.2" (compact strings) and an empty tag section.
     static let librdkafkaV3Request: [UInt8] =
         [0x00, 0x00, 0x00, 0x24]  // frame size 36
         + [0x00, 0x12, 0x00, 0x03]  // RequestApiKey 18, RequestApiVersion 3

@@ -6,8 +6,8 @@ import Testing
 struct FetchTests {
     typealias C = MessageCodecChecks
 
-    /// Fetch v11 as librdkafka 2.0.2 sends it (librdkafka-needs.md §3): consumer (ReplicaId -1), read_committed, no
-    /// fetch session (SessionId 0, SessionEpoch -1), no forgotten topics, empty RackId.
+    /// Fetch v11 as librdkafka 2.0.2 sends it (docs/protocols/kafka-client-needs.md §3): consumer (ReplicaId -1),
+    /// read_committed, no fetch session (SessionId 0, SessionEpoch -1), no forgotten topics, empty RackId.
     static let librdkafkaV11Request: [UInt8] =
         [0xFF, 0xFF, 0xFF, 0xFF]  // ReplicaId -1
         + [0x00, 0x00, 0x01, 0xF4]  // MaxWaitMs 500

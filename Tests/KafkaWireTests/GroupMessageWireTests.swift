@@ -153,7 +153,8 @@ struct GroupMessageWireTests {
         #expect(OffsetFetchRequest.apiKey.rawValue == 9 && OffsetFetchResponse.apiKey.rawValue == 9)
         #expect(DescribeGroupsRequest.apiKey.rawValue == 15 && DescribeGroupsResponse.apiKey.rawValue == 15)
         #expect(ListGroupsRequest.apiKey.rawValue == 16 && ListGroupsResponse.apiKey.rawValue == 16)
-        // MinVersion 0 everywhere: librdkafka disables its balanced consumer otherwise (librdkafka-needs.md §2).
+        // MinVersion 0 everywhere: librdkafka disables its balanced consumer otherwise
+        // (docs/protocols/kafka-client-needs.md §2).
         let ranges: [ClosedRange<Int16>] = [
             FindCoordinatorRequest.supportedVersions, JoinGroupRequest.supportedVersions,
             HeartbeatRequest.supportedVersions, LeaveGroupRequest.supportedVersions,

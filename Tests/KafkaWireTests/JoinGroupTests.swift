@@ -4,8 +4,9 @@ import Testing
 
 @Suite("JoinGroup")
 struct JoinGroupTests {
-    /// The ConsumerProtocolSubscription librdkafka 2.0.2 writes as member metadata (librdkafka-needs.md §4):
-    /// Version 1, Topics ["users"], UserData empty (not null), OwnedPartitions empty.
+    /// The ConsumerProtocolSubscription librdkafka 2.0.2 writes as member metadata
+    /// (docs/protocols/kafka-client-needs.md §4): Version 1, Topics ["users"], UserData empty (not null),
+    /// OwnedPartitions empty.
     static let subscription: [UInt8] =
         Wire.int16(1)  // Version
         + Wire.int32(1) + Wire.string("users")  // Topics

@@ -4,8 +4,9 @@ import Testing
 
 @Suite("Record batch v2")
 struct KafkaRecordBatchTests {
-    /// A two-record batch written out by hand from record-format.md §1–2 (CRC computed independently).
-    /// Record 0: timestamp 1700000000000, key "k", value "v1", header h=x. Record 1: +5 ms, null key and value.
+    /// A two-record batch written out by hand from docs/protocols/kafka-record-format.md §1–2 (CRC computed
+    /// independently). Record 0: timestamp 1700000000000, key "k", value "v1", header h=x. Record 1: +5 ms, null key
+    /// and value.
     static let fixture: [UInt8] =
         [0, 0, 0, 0, 0, 0, 0, 0]  // baseOffset 0
         + [0x00, 0x00, 0x00, 0x46]  // batchLength 70

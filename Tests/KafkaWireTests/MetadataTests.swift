@@ -6,7 +6,8 @@ import Testing
 struct MetadataTests {
     typealias C = MessageCodecChecks
 
-    /// Metadata v4 as a librdkafka 2.0.2 consumer sends it (librdkafka-needs.md §3): one topic, no auto-creation.
+    /// Metadata v4 as a librdkafka 2.0.2 consumer sends it (docs/protocols/kafka-client-needs.md §3): one topic, no
+    /// auto-creation.
     static let librdkafkaV4Request: [UInt8] =
         [0x00, 0x00, 0x00, 0x01]  // Topics: 1
         + [0x00, 0x05] + Array("users".utf8)  // Name

@@ -8,8 +8,8 @@ struct ProduceTests {
 
     static let batch = C.recordBatch(baseOffset: 0, count: 3)
 
-    /// Produce v7 as librdkafka 2.0.2 sends it (librdkafka-needs.md §3): no transactional id, acks -1, one topic with
-    /// one partition carrying one uncompressed record batch v2.
+    /// Produce v7 as librdkafka 2.0.2 sends it (docs/protocols/kafka-client-needs.md §3): no transactional id, acks -1,
+    /// one topic with one partition carrying one uncompressed record batch v2.
     static var librdkafkaV7Request: [UInt8] {
         [0xFF, 0xFF]  // TransactionalId null
             + [0xFF, 0xFF]  // Acks -1

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Varints")
 struct VarintTests {
-    // record-format.md §3 examples.
+    // docs/protocols/kafka-record-format.md §3 examples.
     static let vectors: [(Int32, [UInt8])] = [
         (0, [0x00]), (-1, [0x01]), (1, [0x02]), (-2, [0x03]), (63, [0x7E]), (-64, [0x7F]), (64, [0x80, 0x01]),
         (150, [0xAC, 0x02]),

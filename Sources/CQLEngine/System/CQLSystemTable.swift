@@ -1,7 +1,7 @@
 import CQLWire
 
 /// The tables the engine computes instead of storing: what drivers and cqlsh read on connect
-/// (driver-connect-queries.md §5 gives their definitions).
+/// (docs/protocols/cql-driver-connect.md §5 gives their definitions).
 enum CQLSystemTable: String, Sendable, Hashable, CaseIterable {
     case local
     case peers

@@ -50,8 +50,8 @@ public struct CQLError: CQLMessage, Error {
         self.details = details
     }
 
-    /// The protocol error a v4-only server answers another version with (driver-connect-queries.md §1): the python
-    /// driver downgrades on the substring "unsupported protocol version".
+    /// The protocol error a v4-only server answers another version with (docs/protocols/cql-driver-connect.md §1): the
+    /// python driver downgrades on the substring "unsupported protocol version".
     public static func unsupportedProtocolVersion(_ version: UInt8) -> CQLError {
         CQLError(
             code: .protocolError,

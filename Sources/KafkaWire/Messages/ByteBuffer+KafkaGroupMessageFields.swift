@@ -2,8 +2,8 @@ import NIOCore
 
 // Version-aware field helpers shared by the message codecs in this folder. A message version is either classic
 // (INT16 string lengths, INT32 byte lengths and array counts) or flexible (UNSIGNED_VARINT N+1 lengths and counts,
-// a tag section after every struct); record-format.md §4. Counts are checked against the bytes left before the
-// caller allocates anything.
+// a tag section after every struct); docs/protocols/kafka-record-format.md §4. Counts are checked against the bytes
+// left before the caller allocates anything.
 
 extension ByteBuffer {
     // MARK: Reading

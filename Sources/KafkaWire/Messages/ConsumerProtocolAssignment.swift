@@ -1,8 +1,8 @@
 import NIOCore
 
 /// ConsumerProtocolAssignment: a member's assignment in a group with ProtocolType "consumer" (Kafka's embedded
-/// ConsumerProtocolAssignment schema; librdkafka-needs.md §4). Not an API message: the leader sends one per member
-/// as ``SyncGroupRequest/SyncGroupRequestAssignment`` bytes and each member gets its own in
+/// ConsumerProtocolAssignment schema; docs/protocols/kafka-client-needs.md §4). Not an API message: the leader sends
+/// one per member as ``SyncGroupRequest/SyncGroupRequestAssignment`` bytes and each member gets its own in
 /// ``SyncGroupResponse/assignment``.
 ///
 ///     Version INT16

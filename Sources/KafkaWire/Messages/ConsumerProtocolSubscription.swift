@@ -1,8 +1,8 @@
 import NIOCore
 
 /// ConsumerProtocolSubscription: the member metadata of a JoinGroup with ProtocolType "consumer" (Kafka's embedded
-/// ConsumerProtocolSubscription schema; librdkafka-needs.md §4). Not an API message: it travels as the `Metadata`
-/// bytes of ``JoinGroupRequest/JoinGroupRequestProtocol`` and ``JoinGroupResponse/JoinGroupResponseMember``.
+/// ConsumerProtocolSubscription schema; docs/protocols/kafka-client-needs.md §4). Not an API message: it travels as the
+/// `Metadata` bytes of ``JoinGroupRequest/JoinGroupRequestProtocol`` and ``JoinGroupResponse/JoinGroupResponseMember``.
 ///
 ///     Version INT16
 ///     Topics [STRING]

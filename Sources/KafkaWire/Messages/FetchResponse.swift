@@ -15,8 +15,8 @@ import NIOCore
 /// `Records` holds the stored record batches concatenated, written as they are: the encoder copies each partition's
 /// buffer with one `writeImmutableBuffer`, and the decoder hands back a slice of the response.
 ///
-/// librdkafka-needs.md §4: with read_committed librdkafka uses LastStableOffset as the end offset when it is >= 0,
-/// so set it to the high watermark when there are no transactions; PreferredReadReplica must be -1.
+/// docs/protocols/kafka-client-needs.md §4: with read_committed librdkafka uses LastStableOffset as the end offset when
+/// it is >= 0, so set it to the high watermark when there are no transactions; PreferredReadReplica must be -1.
 public struct FetchResponse: Hashable, Sendable {
     public static let apiKey = KafkaApiKey.fetch
     /// The versions this codec decodes and encodes.

@@ -5,7 +5,7 @@ import NIOCore
 ///     Key STRING
 ///     KeyType INT8 (v1+; 0 = group, 1 = transaction)
 ///
-/// librdkafka 2.0.2 sends v2 with KeyType 0 and the group id as Key (librdkafka-needs.md §3).
+/// librdkafka 2.0.2 sends v2 with KeyType 0 and the group id as Key (docs/protocols/kafka-client-needs.md §3).
 public struct FindCoordinatorRequest: Hashable, Sendable {
     public static let apiKey = KafkaApiKey.findCoordinator
     /// The versions this codec decodes and encodes.

@@ -10,7 +10,7 @@ import NIOCore
 ///     Host STRING
 ///     Port INT32
 ///
-/// Group traffic goes to the host and port named here (librdkafka-needs.md §1).
+/// Group traffic goes to the host and port named here (docs/protocols/kafka-client-needs.md §1).
 public struct FindCoordinatorResponse: Hashable, Sendable {
     public static let apiKey = KafkaApiKey.findCoordinator
     /// The versions this codec decodes and encodes.

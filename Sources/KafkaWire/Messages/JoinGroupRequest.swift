@@ -11,7 +11,7 @@ import NIOCore
 ///     Protocols [Name STRING, Metadata BYTES]
 ///
 /// librdkafka 2.0.2 sends v5 with ProtocolType "consumer" and the protocols "range", "roundrobin" in that order, each
-/// with a ``ConsumerProtocolSubscription`` as metadata (librdkafka-needs.md §4).
+/// with a ``ConsumerProtocolSubscription`` as metadata (docs/protocols/kafka-client-needs.md §4).
 public struct JoinGroupRequest: Hashable, Sendable {
     public static let apiKey = KafkaApiKey.joinGroup
     /// The versions this codec decodes and encodes.

@@ -11,7 +11,7 @@ import NIOCore
 ///     Members [MemberId STRING, GroupInstanceId NULLABLE_STRING (v5+), Metadata BYTES]
 ///
 /// The leader gets every member with its metadata and computes the assignment; the others get an empty `Members`
-/// (librdkafka-needs.md §4).
+/// (docs/protocols/kafka-client-needs.md §4).
 public struct JoinGroupResponse: Hashable, Sendable {
     public static let apiKey = KafkaApiKey.joinGroup
     /// The versions this codec decodes and encodes.

@@ -1,6 +1,7 @@
 import NIOCore
 
-/// A request a client sends, one case per API this codec decodes (the request's `apiKey`; record-format.md §5).
+/// A request a client sends, one case per API this codec decodes (the request's `apiKey`;
+/// docs/protocols/kafka-record-format.md §5).
 ///
 /// ``init(header:body:)`` is the one place a request body becomes a message: the broker decodes every request
 /// through it and switches on the case.
@@ -26,7 +27,8 @@ public enum KafkaRequest: Hashable, Sendable {
 
     /// The versions decoded per API: each message codec's range, except ApiVersions, which is limited to the
     /// versions ``ApiVersionsResponse`` answers in. MinVersion is 0 for every group API, because librdkafka silently
-    /// disables its balanced consumer otherwise (librdkafka-needs.md §2). A broker advertises exactly this table.
+    /// disables its balanced consumer otherwise (docs/protocols/kafka-client-needs.md §2). A broker advertises exactly
+    /// this table.
     public static let supportedVersions: [KafkaApiKey: ClosedRange<Int16>] = [
         .produce: ProduceRequest.supportedVersions,
         .fetch: FetchRequest.supportedVersions,

@@ -8,7 +8,7 @@ import NIOCore
 ///     IncludeTopicAuthorizedOperations BOOLEAN (v8+)
 ///
 /// v1+: `Topics` null asks for all topics, an empty array for the brokers only. In v0 there is no null: an empty
-/// array asks for all topics (librdkafka-needs.md §4). librdkafka 2.0.2 sends v4.
+/// array asks for all topics (docs/protocols/kafka-client-needs.md §4). librdkafka 2.0.2 sends v4.
 public struct MetadataRequest: Hashable, Sendable {
     public static let apiKey = KafkaApiKey.metadata
     /// The versions this codec decodes and encodes.

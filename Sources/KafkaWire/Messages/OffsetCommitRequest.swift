@@ -11,7 +11,7 @@ import NIOCore
 ///             Partitions [PartitionIndex INT32, CommittedOffset INT64, CommittedLeaderEpoch INT32 (v6+),
 ///                         CommitTimestamp INT64 (v1 only), CommittedMetadata NULLABLE_STRING]]
 ///
-/// librdkafka 2.0.2 sends v7 with GroupInstanceId null (librdkafka-needs.md §3).
+/// librdkafka 2.0.2 sends v7 with GroupInstanceId null (docs/protocols/kafka-client-needs.md §3).
 public struct OffsetCommitRequest: Hashable, Sendable {
     public static let apiKey = KafkaApiKey.offsetCommit
     /// The versions this codec decodes and encodes.

@@ -7,7 +7,7 @@ import NIOCore
 ///     RequireStable BOOLEAN (v7+)
 ///
 /// v6 and v7 are flexible: COMPACT_STRING / COMPACT_ARRAY and a tag section after every topic and after the body.
-/// librdkafka 2.0.2 sends v7 (librdkafka-needs.md §3).
+/// librdkafka 2.0.2 sends v7 (docs/protocols/kafka-client-needs.md §3).
 public struct OffsetFetchRequest: Hashable, Sendable {
     public static let apiKey = KafkaApiKey.offsetFetch
     /// The versions this codec decodes and encodes.

@@ -6,7 +6,7 @@ import NIOCore
 ///     ErrorCode INT16
 ///     Assignment BYTES
 ///
-/// `Assignment` is the requester's entry from the leader's SyncGroupRequest (librdkafka-needs.md §4).
+/// `Assignment` is the requester's entry from the leader's SyncGroupRequest (docs/protocols/kafka-client-needs.md §4).
 public struct SyncGroupResponse: Hashable, Sendable {
     public static let apiKey = KafkaApiKey.syncGroup
     /// The versions this codec decodes and encodes.

@@ -99,8 +99,8 @@ public typealias StartingOffsets = @Sendable ([TopicPartition]) async throws -> 
 
 /// The `Log` port: topics of partitioned, ordered, durable records.
 ///
-/// Implementations: `EmbeddedLog` (segmented files on local disk storing Kafka v2 record batches) and, later, a
-/// librdkafka-backed log for real Kafka clusters. Both pass `LogContract` in the test support target.
+/// Implementations: `EmbeddedLog` (segmented files on local disk storing Kafka v2 record batches) and `KafkaLog`
+/// (librdkafka, for real Kafka clusters). Both pass `LogContract` (target `UserStreamContracts`).
 public protocol Log: Sendable {
     /// Creates a topic with the given partition count; does nothing when it already exists.
     func createTopic(_ name: String, partitions: Int) async throws

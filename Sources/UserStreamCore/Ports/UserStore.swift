@@ -113,8 +113,8 @@ public enum AggregateDimension: String, Sendable, CaseIterable {
 
 /// The `Store` port: where users, aggregates, consumer offsets and job runs live.
 ///
-/// Implementations: `SQLiteStore` (embedded, GRDB) and, later, a Cassandra store over CQL. Both pass
-/// `StoreContract` in the test support target.
+/// Implementations: `SQLiteStore` (embedded, GRDB) and `CassandraStore` (Apache Cassandra over CQL). Both pass
+/// `StoreContract` (target `UserStreamContracts`).
 public protocol UserStore: Sendable {
     /// Upserts the batch's users by id into `spark_streams.created_users`, folds newly stored users into the
     /// per-minute aggregates and per-run stats, and records the consumer offsets. The embedded store does all of
