@@ -226,11 +226,6 @@ public struct DashboardController: Sendable {
 
     // MARK: - Responses
 
-    static func seconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
-
     static func limit(_ request: Request, name: String = "limit", default value: Int, max upper: Int) -> Int {
         guard let text = request.uri.queryParameters.get(name), let number = Int(text) else { return value }
         return min(max(1, number), upper)

@@ -1,3 +1,4 @@
+import Pipeline
 import Synchronization
 
 /// Users per second over a sliding window of about 10 s, from two cumulative counters (users produced to the log,
@@ -37,7 +38,7 @@ struct RateWindow: Sendable {
         guard let first = samples.first else { return nil }
         let span = sample.at - first.at
         guard span >= minimumSpan else { return nil }
-        let seconds = Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18
+        let seconds = span.secondsDouble
         return (
             Double(sample.produced - first.produced) / seconds,
             Double(sample.processed - first.processed) / seconds
