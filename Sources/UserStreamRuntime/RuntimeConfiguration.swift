@@ -82,17 +82,23 @@ public struct PipelineWork: Sendable {
     public var schedule: CronSchedule
     /// The processor's consumer group and batches.
     public var processor: ProcessorConfiguration
+    /// Hold the ingestor back while more than this many users are produced and not yet stored (the processor group's
+    /// lag, `Backpressure.consumerLag`), so that a source faster than the processor queues a bounded backlog; `nil`
+    /// never holds it back. Default `Backpressure.defaultMaxPending`.
+    public var maxPending: Int?
 
     public init(
         source: SourceChoice,
         ingest: IngestConfiguration,
         schedule: CronSchedule,
-        processor: ProcessorConfiguration
+        processor: ProcessorConfiguration,
+        maxPending: Int? = Backpressure.defaultMaxPending
     ) {
         self.source = source
         self.ingest = ingest
         self.schedule = schedule
         self.processor = processor
+        self.maxPending = maxPending
     }
 }
 

@@ -48,11 +48,21 @@ public enum UserStreamRuntime {
             break
         case .pipeline(let pipeline):
             let (log, store) = try engines.pipelineEngines()
+            var ingest = pipeline.ingest
+            if let maxPending = pipeline.maxPending {
+                ingest.backpressure = .consumerLag(
+                    log: log,
+                    store: store,
+                    group: pipeline.processor.group,
+                    topic: pipeline.processor.topic,
+                    maxPending: maxPending
+                )
+            }
             let ingestor = Ingestor(
                 log: log,
                 store: store,
                 source: pipeline.source.makeSource(logger: logger),
-                configuration: pipeline.ingest,
+                configuration: ingest,
                 logger: logger
             )
             let jobs = JobScheduler(ingestor: ingestor, schedule: pipeline.schedule, logger: logger)

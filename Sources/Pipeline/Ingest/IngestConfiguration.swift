@@ -46,6 +46,11 @@ public struct IngestConfiguration: Sendable {
 /// The ingestor waits before fetching a batch, never with fetched users in hand: a run stopped while held back loses
 /// nothing.
 public struct Backpressure: Sendable {
+    /// The bound `run` and `bench` use unless told otherwise: at about 100,000 users/s on two cores it keeps
+    /// a fifth of a second of work queued, enough for the processor never to wait for a batch (see
+    /// docs/benchmarks.md).
+    public static let defaultMaxPending = 20_000
+
     /// At most this many users produced and not yet processed when the ingestor fetches a batch.
     public var maxPending: Int
     /// How many users are produced and not yet processed (e.g. the processor's consumer lag).
@@ -73,16 +78,18 @@ public struct Backpressure: Sendable {
 
 extension Backpressure {
     /// Pending: the processor group's consumer lag on `topic` (the log's end offsets minus the offsets the store
-    /// committed with the rows), as `ConsumerLagMonitor` measures it.
+    /// committed with the rows), as `ConsumerLagMonitor` measures it. Each check asks the log and the store, so it
+    /// is asked every 10 ms by default rather than every 2.
     public static func consumerLag(
         log: any Log,
         store: any UserStore,
         group: String = "userstream",
         topic: String = Topics.usersCreated,
-        maxPending: Int
+        maxPending: Int,
+        checkInterval: Duration = .milliseconds(10)
     ) -> Backpressure {
         let monitor = ConsumerLagMonitor(log: log, store: store, group: group, topic: topic, logger: Logger(label: ""))
-        return Backpressure(maxPending: maxPending) {
+        return Backpressure(maxPending: maxPending, checkInterval: checkInterval) {
             Int(try await monitor.lag().values.reduce(0, +))
         }
     }

@@ -13,7 +13,7 @@ struct BenchCommand: AsyncParsableCommand {
             temporary directory, prints throughput, produce→commit latency percentiles and peak RSS, then measures \
             the store's ceiling in the same run: raw prepared SQLite inserts of the same rows, and the ratio of the \
             two. --profile adds the busy time of every stage; --max-pending holds the producer back while that many \
-            users wait to be committed; --rate with --duration paces the producer and reports produce→queryable \
+            users wait to be committed (20,000 by default, as in run); --rate with --duration paces the producer and reports produce→queryable \
             latency (a user is queryable once its batch is committed).
             """
     )
@@ -51,7 +51,7 @@ struct BenchCommand: AsyncParsableCommand {
             (env: USERSTREAM_BENCH_MAX_PENDING)
             """
     )
-    var maxPending: Int = Env.int("BENCH_MAX_PENDING", 0)
+    var maxPending: Int = Env.int("BENCH_MAX_PENDING", Backpressure.defaultMaxPending)
 
     @Option(
         help: """
@@ -117,7 +117,11 @@ struct BenchCommand: AsyncParsableCommand {
                     + "\(processBatch)"
             )
         }
-        if maxPending > 0 { print("  backpressure: at most \(maxPending) users produced and not committed") }
+        print(
+            maxPending > 0
+                ? "  backpressure: at most \(maxPending) users produced and not committed"
+                : "  backpressure: off (the producer runs ahead)"
+        )
         print("  data: \(root)  log fsync: \(logFsync)  store: WAL, synchronous=FULL")
         var configuration = PipelineBenchConfiguration(
             users: users,

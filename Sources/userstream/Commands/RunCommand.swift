@@ -55,10 +55,20 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "How long each job run streams users. (env: USERSTREAM_DURATION)")
     var duration: String = Env.string("DURATION", "60s")
 
+    @Option(
+        help: """
+            Hold the ingestor back while this many users are produced and not yet stored (the processor group's \
+            lag), so that a source faster than the processor keeps a short queue; 0 = never. \
+            (env: USERSTREAM_MAX_PENDING)
+            """
+    )
+    var maxPending: Int = Env.int("MAX_PENDING", Backpressure.defaultMaxPending)
+
     func validate() throws {
         guard (0...65535).contains(kafkaPort) else { throw ValidationError("--kafka-port must be in 0…65535") }
         guard (0...65535).contains(cqlPort) else { throw ValidationError("--cql-port must be in 0…65535") }
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be in 0…65535") }
+        guard maxPending >= 0 else { throw ValidationError("--max-pending must be ≥ 0 (0 = never hold back)") }
         _ = try CronSchedule(parsing: schedule)
         guard DurationText.parse(duration) != nil else {
             throw ValidationError("--duration: '\(duration)' is not a duration like 60s or 5m")
@@ -85,7 +95,8 @@ struct RunCommand: AsyncParsableCommand {
                         group: processOptions.group,
                         maxBatchRecords: processOptions.processBatch,
                         partitions: logOptions.partitions
-                    )
+                    ),
+                    maxPending: maxPending > 0 ? maxPending : nil
                 )
             ),
             listeners: RuntimeListeners(
