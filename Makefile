@@ -18,7 +18,7 @@ ARGS ?=
 # docker-compose (Debian's 1.29: `config` needs no Docker engine), which the deployment tests run on deploy/compose.yml.
 DEB_TEST += docker-compose
 
-.PHONY: all deps apt-install test-deps build release run test bench bench-kafka bench-cql bench-snapshot clean
+.PHONY: all deps apt-install test-deps build release run test bench bench-kafka bench-cql bench-snapshot bench-all clean
 
 all: release
 
@@ -80,6 +80,10 @@ test: test-deps lint
 	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(CPU_SUITES)' $(TEST_ARGS)
 	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(HEAVY_SUITES)' --skip '$(BROWSER_SUITES)' $(TEST_ARGS)
 	$(TEST_ENV) $(SWIFT) test --skip-build --no-parallel --filter '$(BROWSER_SUITES)' $(TEST_ARGS)
+	@# `make bench-all` at small sizes on the debug build: every bench runs and its figures parse.
+	cc -O2 -o .build/rdkafka_bench bench/rdkafka_bench.c -lrdkafka
+	$(VENV)/bin/python bench/bench_all.py --quick --userstream "$$($(SWIFT) build --show-bin-path)/userstream" \
+		--cql-bench "$$($(SWIFT) build --show-bin-path)/cql-bench" --rdkafka-bench .build/rdkafka_bench
 
 ## The user_automation DAG under real Airflow (integrations/airflow): imports, `airflow dags test` against a
 ## `userstream broker`, retries. Airflow lives in its own virtualenv, pinned by integrations/airflow/constraints.txt
@@ -139,6 +143,13 @@ bench-cql: release test-deps
 ## How long `serve --cassandra` takes to refresh its local copy of the keyspace (ARGS=USERS, default 100000).
 bench-snapshot: release
 	bench/snapshot_bench.sh $(ARGS)
+
+## Every benchmark above, then one summary table (ARGS="--markdown FILE" also writes it as Markdown).
+bench-all: release test-deps
+	cc -O2 -o .build/rdkafka_bench bench/rdkafka_bench.c -lrdkafka
+	$(SWIFT) build -c release --product cql-bench
+	$(VENV)/bin/python bench/bench_all.py --userstream ./.build/release/userstream \
+		--cql-bench ./.build/release/cql-bench --rdkafka-bench ./.build/rdkafka_bench $(ARGS)
 
 clean:
 	rm -rf .build $(VENV)
