@@ -18,6 +18,7 @@ extension CassandraStore {
         let limit = max(0, limit)
         var columns: [String] = []
         var rows: [[String?]] = []
+        var kinds: [[QueryCellKind]] = []
         do {
             for try await page in client.queryPages(
                 text,
@@ -27,13 +28,23 @@ extension CassandraStore {
                 columns = page.columns.map(\.name)
                 for row in page.rows where rows.count < limit {
                     rows.append(row.map(Self.render))
+                    kinds.append(row.map(Self.kind))
                 }
                 if rows.count >= limit { break }
             }
         } catch let error as CQLClientError where error.code == .server {
             throw CassandraStoreError(.invalidQuery, "query: \(error.serverError?.message ?? error.message)")
         }
-        return QueryResult(columns: columns, rows: rows)
+        return QueryResult(columns: columns, rows: rows, kinds: kinds)
+    }
+
+    /// What `render` writes for the value: numbers and booleans as such; decimals, varints and the rest as text.
+    static func kind(_ value: CQLValue) -> QueryCellKind {
+        switch value {
+        case .bigint, .int, .smallint, .tinyint, .double, .float: .number
+        case .boolean: .boolean
+        default: .text
+        }
     }
 
     /// The pages of a SELECT at the store's read consistency, fetched as they are iterated: for bulk reads such as a

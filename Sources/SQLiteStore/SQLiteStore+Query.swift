@@ -62,6 +62,7 @@ extension SQLiteStore {
             sqlite3_column_name(handle, index).map { String(cString: $0) } ?? ""
         }
         var rows: [[String?]] = []
+        var kinds: [[QueryCellKind]] = []
         while rows.count < limit {
             let rc = sqlite3_step(handle)
             if rc == SQLITE_DONE { break }
@@ -71,13 +72,19 @@ extension SQLiteStore {
                 throw StoreError(code, "query: \(message)", sql: sql, sqliteCode: rc)
             }
             var row: [String?] = []
+            var rowKinds: [QueryCellKind] = []
             row.reserveCapacity(Int(columnCount))
+            rowKinds.reserveCapacity(Int(columnCount))
             for column in 0..<columnCount {
+                // The value's own storage class: SQLite types values, not columns.
+                let type = sqlite3_column_type(handle, column)
+                rowKinds.append(type == SQLITE_INTEGER || type == SQLITE_FLOAT ? .number : .text)
                 row.append(cell(handle, column))
             }
             rows.append(row)
+            kinds.append(rowKinds)
         }
-        return QueryResult(columns: columns, rows: rows)
+        return QueryResult(columns: columns, rows: rows, kinds: kinds)
     }
 
     private static func cell(_ handle: OpaquePointer, _ column: Int32) -> String? {

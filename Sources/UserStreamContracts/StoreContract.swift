@@ -413,6 +413,13 @@ public enum StoreContract {
                 [[batch.users[3].record.email, batch.users[3].record.nat]],
                 "text cells"
             )
+            // Cells say what they hold, so that `query --format json` writes numbers as numbers.
+            let typed = try await store.query(
+                "SELECT post_code, age, latitude FROM spark_streams.created_users WHERE id = "
+                    + dialect.uuid(batch.users[3].record.id),
+                limit: 10
+            )
+            try await storeEnsureEqual(typed.kinds, [[.text, .number, .number]], "cell kinds of text, int, double")
 
             // Statements the store's engine would run: only the store's read-only guard may refuse them.
             let id = dialect.uuid(batch.users[0].record.id)

@@ -77,12 +77,15 @@ struct CLITests {
         #expect(process.stdout.contains("500 stored"))
         #expect(try await CLI.scalar("SELECT count(*) AS n FROM spark_streams.created_users", dataDir: data) == "500")
         let json = try await CLI.run([
-            "query", "SELECT id, first_name, post_code FROM spark_streams.created_users LIMIT 2", "--format", "json",
-            "--data-dir", data,
+            "query", "SELECT id, first_name, post_code, age, latitude FROM spark_streams.created_users LIMIT 2",
+            "--format", "json", "--data-dir", data,
         ])
         let rows = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
         #expect(rows?.count == 2)
         #expect(rows?.first?["first_name"] is String)
+        #expect(rows?.first?["post_code"] is String)
+        #expect(rows?.first?["age"] is NSNumber && !(rows?.first?["age"] is String))
+        #expect(rows?.first?["latitude"] is NSNumber && !(rows?.first?["latitude"] is String))
         let runs = try await CLI.run(["runs", "--format", "csv", "--data-dir", data])
         #expect(runs.status == 0)
         #expect(runs.stdout.contains("success"))

@@ -89,16 +89,29 @@ public struct RunProcessingStats: Sendable, Hashable, Codable {
     }
 }
 
-/// A result set with untyped cells, for `userstream query` and the dashboard's SQL page.
+/// A result set with cells as text, for `userstream query` and the dashboard's SQL page.
 public struct QueryResult: Sendable, Hashable {
     public var columns: [String]
     /// Cells as text; `nil` is SQL NULL.
     public var rows: [[String?]]
+    /// What each cell's text stands for, row by row, where the engine said (formats with types, such as JSON, write
+    /// numbers and booleans unquoted); a row without kinds, or a cell past them, is text.
+    public var kinds: [[QueryCellKind]]
 
-    public init(columns: [String], rows: [[String?]]) {
+    public init(columns: [String], rows: [[String?]], kinds: [[QueryCellKind]] = []) {
         self.columns = columns
         self.rows = rows
+        self.kinds = kinds
     }
+}
+
+/// What a `QueryResult` cell's text stands for.
+public enum QueryCellKind: UInt8, Sendable, Hashable {
+    case text
+    /// An integer or a floating-point number, in decimal.
+    case number
+    /// `true` or `false`.
+    case boolean
 }
 
 /// Aggregate dimensions the processor maintains per minute.

@@ -71,7 +71,7 @@ extension QueryResult {
                 if index > 0 { text += ", " }
                 text += Self.jsonString(column) + ": "
                 if index < row.count, let cell = row[index] {
-                    text += Self.jsonString(cell)
+                    text += Self.jsonValue(cell, kind: kind(row: rowIndex, column: index))
                 } else {
                     text += "null"
                 }
@@ -80,6 +80,46 @@ extension QueryResult {
         }
         text += rows.isEmpty ? "]\n" : "\n]\n"
         return text
+    }
+
+    private func kind(row: Int, column: Int) -> QueryCellKind {
+        guard row < kinds.count, column < kinds[row].count else { return .text }
+        return kinds[row][column]
+    }
+
+    /// A number or a boolean unquoted when its text is one in JSON; anything else (text, `Inf`, `NaN`) as a string.
+    static func jsonValue(_ text: String, kind: QueryCellKind) -> String {
+        switch kind {
+        case .number where isJSONNumber(text): return text
+        case .boolean where text == "true" || text == "false": return text
+        default: return jsonString(text)
+        }
+    }
+
+    /// Whether `text` is a number by JSON's grammar: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    package static func isJSONNumber(_ text: String) -> Bool {
+        var bytes = text.utf8[...]
+        func digits() -> Int {
+            let count = bytes.prefix(while: { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }).count
+            bytes = bytes.dropFirst(count)
+            return count
+        }
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        if bytes.first == UInt8(ascii: "0") {
+            bytes = bytes.dropFirst()
+        } else if digits() == 0 {
+            return false
+        }
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            if digits() == 0 { return false }
+        }
+        if bytes.first == UInt8(ascii: "e") || bytes.first == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if bytes.first == UInt8(ascii: "+") || bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+            if digits() == 0 { return false }
+        }
+        return bytes.isEmpty
     }
 
     static func jsonString(_ text: String) -> String {
