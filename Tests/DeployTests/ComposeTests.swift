@@ -245,7 +245,13 @@ import UserStreamTestSupport
         #expect(superset.strings("command") == ["bash", "/deploy/superset/bootstrap.sh"])
         let bootstrap = try Deploy.read("deploy/superset/bootstrap.sh")
         #expect(bootstrap.contains("superset import-dashboards") && bootstrap.contains("/deploy/superset"))
-        #expect(try Deploy.read("deploy/superset/Dockerfile").contains("FROM apache/superset:"))
+        // The image is the release `make test-superset` tests, with the same Trino driver.
+        let dockerfile = try Deploy.read("deploy/superset/Dockerfile")
+        let tested = try Deploy.read("integrations/superset/requirements.txt").split(separator: "\n")
+        let supersetPin = try #require(tested.first { $0.hasPrefix("apache_superset==") }?.split(separator: "=").last)
+        let trinoPin = try #require(tested.first { $0.hasPrefix("trino==") }?.split(separator: "=").last)
+        #expect(dockerfile.contains("FROM apache/superset:\(supersetPin)\n"))
+        #expect(dockerfile.contains("\"trino[sqlalchemy]==\(trinoPin)\""))
     }
 
     /// `deploy/.env.example` as name → value.
