@@ -28,6 +28,8 @@ public struct PipelineBenchConfiguration: Sendable {
     public var usersPerSecond: Double? = nil
     /// Record the busy time of every stage (`StageProfile`).
     public var profile = false
+    /// Called after each store commit with the users committed so far (for progress lines).
+    public var onCommitted: (@Sendable (Int) -> Void)? = nil
 
     public init(users: Int, batchSize: Int, processBatch: Int, fsync: FsyncPolicy, directory: String) {
         self.users = users
@@ -119,14 +121,16 @@ public enum PipelineBench {
             configuration: ProcessorConfiguration(
                 maxBatchRecords: configuration.processBatch,
                 pollTimeout: .milliseconds(20),
-                onCommit: { commit in
-                    progress.withLock { state in
+                onCommit: { [onCommitted = configuration.onCommitted] commit in
+                    let committed = progress.withLock { state in
                         state.records += commit.records
                         state.lastCommit = commit.committedAt
                         for timestamp in commit.recordTimestamps {
                             state.latencies.append(commit.committedAt - timestamp)
                         }
+                        return state.records
                     }
+                    onCommitted?(committed)
                 }
             ),
             logger: logger

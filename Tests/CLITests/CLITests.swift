@@ -92,6 +92,46 @@ struct CLITests {
         #expect(runs.stdout.contains(",500,500,0,500,0,0,0,"))  // fetched, produced, dlq, stored, dups, dlq, pending
     }
 
+    /// Long commands on a terminal show one line that rewrites itself (carriage return, erase, text); piped, they
+    /// print no such line. `script` (util-linux) gives the command a pseudo-terminal.
+    @Test("ingest, process and bench show a progress line on a terminal, none when piped")
+    func progressLines() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.path + "/data"
+        func onTerminal(_ arguments: [String]) async throws -> String {
+            let command = ([CLI.binary] + arguments + ["--log-level", "warning"]).map { "'\($0)'" }
+                .joined(separator: " ")
+            let child = try ChildProcess(
+                "/usr/bin/script",
+                ["-qec", command, "/dev/null"],
+                removingPrefixes: ["USERSTREAM_"]
+            )
+            let output = try await child.wait(timeout: .seconds(120))
+            #expect(output.status == 0, "\(arguments): \(output.stdout) \(output.stderr)")
+            return output.stdout
+        }
+        let erase = "\r\u{1B}[2K"
+        let ingest = try await onTerminal([
+            "ingest", "--source", "synthetic", "--count", "20000", "--batch-size", "1000", "--data-dir", data,
+        ])
+        #expect(ingest.contains(erase + "ingest: "), "\(ingest)")
+        #expect(ingest.contains(" / 20,000 users") && ingest.contains("users/s") && ingest.contains("ETA"))
+        #expect(ingest.contains("success"))
+        let process = try await onTerminal(["process", "--until-idle", "--data-dir", data])
+        #expect(process.contains(erase + "process: ") && process.contains("records/s") && process.contains("lag "))
+        #expect(process.contains("processed 20000 records"))
+        let bench = try await onTerminal(["bench", "--users", "20000", "--batch-size", "1000", "--skip-ceiling"])
+        #expect(bench.contains(erase + "bench: ") && bench.contains(" / 20,000 users committed"), "\(bench)")
+
+        // Piped: the same commands write no progress line.
+        let piped = try await CLI.run([
+            "ingest", "--source", "synthetic", "--count", "2000", "--rate", "0", "--data-dir", data,
+        ])
+        #expect(piped.status == 0)
+        #expect(!piped.stderr.contains("\r") && !piped.stdout.contains("\r") && !piped.stderr.contains("ingest: "))
+    }
+
     @Test("bench pushes users through the pipeline and measures the ceiling")
     func bench() async throws {
         let output = try await CLI.run(["bench", "--users", "3000", "--batch-size", "500"])

@@ -19,6 +19,8 @@ public struct IngestConfiguration: Sendable {
     public var partitions: Int
     /// A bound on how far producing may run ahead of processing; `nil` (the default) produces regardless.
     public var backpressure: Backpressure? = nil
+    /// Called after each batch is in the log, with the users it held (for progress lines).
+    public var onProduced: (@Sendable (Int) -> Void)? = nil
 
     public init(
         duration: Duration? = .seconds(60),

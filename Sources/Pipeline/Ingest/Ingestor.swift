@@ -261,6 +261,7 @@ public struct Ingestor: Sendable {
             try await StageProfile.measure(.logAppend) { try await log.produce(records, to: Topics.usersCreated) }
             run.produced += records.count
             Counter(label: "userstream_produced_total").increment(by: records.count)
+            configuration.onProduced?(records.count)
         }
     }
 

@@ -133,7 +133,18 @@ struct BenchCommand: AsyncParsableCommand {
         configuration.maxPending = maxPending > 0 ? maxPending : nil
         configuration.usersPerSecond = rate > 0 ? rate : nil
         configuration.profile = profile
+        let progress = ProgressLine.onTerminal()
+        if let progress {
+            configuration.onCommitted = { committed in
+                progress.show(
+                    "bench: \(ProgressLine.count(committed)) / \(ProgressLine.count(users)) users committed  "
+                        + "\(ProgressLine.rate(committed, over: progress.elapsedSeconds)) users/s  "
+                        + "ETA \(progress.eta(done: committed, total: users))"
+                )
+            }
+        }
         let result = try await PipelineBench.measure(configuration, logger: logger)
+        progress?.finish()
         let run = result.run
         let stored = result.stored
         print("")

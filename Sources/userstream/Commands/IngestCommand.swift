@@ -45,21 +45,37 @@ struct IngestCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = data.makeLogger()
         let runDuration: Duration? = duration.flatMap { DurationText.parse($0) } ?? (count == nil ? .seconds(60) : nil)
+        var ingest = IngestConfiguration(
+            duration: runDuration,
+            count: count,
+            batchSize: sourceOptions.batchSize,
+            usersPerSecond: sourceOptions.rate,
+            partitions: logOptions.partitions
+        )
+        let progress = ProgressLine.onTerminal()
+        if let progress {
+            let produced = ProgressCount()
+            let (count, seconds) = (count, runDuration?.secondsDouble)
+            ingest.onProduced = { users in
+                let total = produced.add(users)
+                var text = "ingest: \(ProgressLine.count(total))"
+                if let count { text += " / \(ProgressLine.count(count))" }
+                text += " users  \(ProgressLine.rate(total, over: progress.elapsedSeconds)) users/s"
+                if let count {
+                    text += "  ETA \(progress.eta(done: total, total: count))"
+                } else if let seconds {
+                    text += "  \(ProgressLine.duration(seconds: max(0, seconds - progress.elapsedSeconds))) left"
+                }
+                progress.show(text)
+            }
+        }
         let configuration = RuntimeConfiguration(
             log: try data.log(logOptions, kafka: kafka),
             store: data.store(cassandra),
-            work: .ingestOnce(
-                source: try sourceOptions.sourceChoice(),
-                ingest: IngestConfiguration(
-                    duration: runDuration,
-                    count: count,
-                    batchSize: sourceOptions.batchSize,
-                    usersPerSecond: sourceOptions.rate,
-                    partitions: logOptions.partitions
-                )
-            )
+            work: .ingestOnce(source: try sourceOptions.sourceChoice(), ingest: ingest)
         )
         let outcome = try await UserStreamRuntime.withServices(configuration, logger: logger) { services in
+            defer { progress?.finish() }
             try await services.run(logger: logger)
             return services.outcome
         }

@@ -25,19 +25,49 @@ struct ProcessCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = data.makeLogger()
+        var processor = ProcessorConfiguration(
+            group: processOptions.group,
+            maxBatchRecords: processOptions.processBatch,
+            untilIdle: untilIdle,
+            partitions: logOptions.partitions
+        )
+        let progress = ProgressLine.onTerminal()
+        let processed = ProgressCount()
+        if progress != nil {
+            processor.onCommit = { commit in processed.add(commit.records) }
+        }
         let configuration = RuntimeConfiguration(
             log: try data.log(logOptions, kafka: kafka),
             store: data.store(cassandra),
-            work: .processOnce(
-                ProcessorConfiguration(
-                    group: processOptions.group,
-                    maxBatchRecords: processOptions.processBatch,
-                    untilIdle: untilIdle,
-                    partitions: logOptions.partitions
-                )
-            )
+            work: .processOnce(processor)
         )
+        let group = processor.group
+        let topic = processor.topic
         let outcome = try await UserStreamRuntime.withServices(configuration, logger: logger) { services in
+            guard let progress, let log = services.log, let store = services.store else {
+                try await services.run(logger: logger)
+                return services.outcome
+            }
+            // The records committed so far, their rate, and the group's lag (asked of the log and the store every
+            // half second).
+            let lag = ConsumerLagMonitor(log: log, store: store, group: group, topic: topic, logger: logger)
+            let ticker = Task {
+                while !Task.isCancelled {
+                    let behind = try? await lag.lag().values.reduce(0, +)
+                    let done = processed.value
+                    progress.show(
+                        "process: \(ProgressLine.count(done)) records  "
+                            + "\(ProgressLine.rate(done, over: progress.elapsedSeconds)) records/s  "
+                            + "lag \(behind.map { ProgressLine.count(Int($0)) } ?? "--")",
+                        force: true
+                    )
+                    try? await Task.sleep(for: .milliseconds(500))
+                }
+            }
+            defer {
+                ticker.cancel()
+                progress.finish()
+            }
             try await services.run(logger: logger)
             return services.outcome
         }
