@@ -144,6 +144,16 @@ bench-cql: release test-deps
 bench-snapshot: release
 	bench/snapshot_bench.sh $(ARGS)
 
+## The crash soak (Tests/Soak/crash_soak.py, not part of `make test`): `run` at full speed SIGKILLed at KILLS random
+## moments and restarted, then every user stored once, aggregates equal to the rows, every run reconciled with the
+## log, CRCs clean; then CUTS torn writes of the log recovered to the last whole batch. ARGS="--seed N" repeats a run.
+KILLS ?= 100
+CUTS ?= 20
+.PHONY: soak
+soak: release test-deps
+	$(VENV)/bin/python Tests/Soak/crash_soak.py --userstream ./.build/release/userstream --kills $(KILLS) \
+		--cuts $(CUTS) $(ARGS)
+
 ## Every benchmark above, then one summary table (ARGS="--markdown FILE" also writes it as Markdown).
 bench-all: release test-deps
 	cc -O2 -o .build/rdkafka_bench bench/rdkafka_bench.c -lrdkafka

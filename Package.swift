@@ -486,7 +486,8 @@ let package = Package(
         .testTarget(
             name: "UserStreamRuntimeTests",
             dependencies: [
-                "UserStreamRuntime", "UserStreamBench", "UserStreamCore", "EmbeddedLog", "SQLiteStore", "Pipeline",
+                "UserStreamRuntime", "UserStreamBench", "UserStreamCore", "UserStreamContracts", "EmbeddedLog",
+                "SQLiteStore", "Pipeline",
                 "KafkaBroker", "KafkaLog", "CQLServer", "Dashboard", "RandomUser",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -51,14 +51,14 @@ struct DashboardData: Sendable {
             endedAt: run.endedAt.map(iso),
             durationSeconds: duration.map { ($0 * 1000).rounded() / 1000 },
             requests: run.requests,
-            fetched: run.usersFetched,
-            produced: run.produced,
+            fetched: report.fetched,
+            produced: report.produced,
             deadLettered: max(run.deadLettered, report.processed.deadLettered),
             stored: report.processed.stored,
             duplicates: report.processed.duplicates,
             errors: run.errors,
             message: run.message,
-            zeroRows: run.state != .running && run.produced == 0
+            zeroRows: run.state != .running && report.produced == 0
         )
     }
 

@@ -1,5 +1,6 @@
 import CQLEngine
 import CQLServer
+import EmbeddedLog
 import HTTPServer
 import KafkaBroker
 import Logging
@@ -48,6 +49,7 @@ public enum UserStreamRuntime {
             break
         case .pipeline(let pipeline):
             let (log, store) = try engines.pipelineEngines()
+            try await interruptAbandonedRuns(log: log, store: store, logger: logger)
             var ingest = pipeline.ingest
             if let maxPending = pipeline.maxPending {
                 ingest.backpressure = .consumerLag(
@@ -71,6 +73,7 @@ public enum UserStreamRuntime {
             work = [.init(service: processor), .init(service: jobs)]
         case .ingestOnce(let source, let ingest):
             let (log, store) = try engines.pipelineEngines()
+            try await interruptAbandonedRuns(log: log, store: store, logger: logger)
             let ingestor = Ingestor(
                 log: log,
                 store: store,
@@ -86,6 +89,7 @@ public enum UserStreamRuntime {
             ]
         case .processOnce(let processorConfiguration):
             let (log, store) = try engines.pipelineEngines()
+            try await interruptAbandonedRuns(log: log, store: store, logger: logger)
             let processor = Processor(log: log, store: store, configuration: processorConfiguration, logger: logger)
             work = [
                 oneShot {
@@ -140,6 +144,22 @@ public enum UserStreamRuntime {
         ) { http in
             try await body(built(http))
         }
+    }
+
+    /// Runs left `running` by a process that died (SIGKILL, a crash, power loss) become `interrupted` when `run`,
+    /// `ingest` or `process` starts. Only on the embedded log: its writer lock proves no other process is ingesting,
+    /// so every such run is abandoned. On Kafka,
+    /// other ingestors may be running, and their runs are left alone.
+    private static func interruptAbandonedRuns(log: any Log, store: any UserStore, logger: Logger) async throws {
+        guard log is EmbeddedLog else { return }
+        let abandoned = try await store.interruptAbandonedRuns(
+            message: "its process stopped before the run ended (killed or crashed); counts completed by the processor"
+        )
+        guard !abandoned.isEmpty else { return }
+        logger.warning(
+            "job.runs_abandoned",
+            metadata: ["job.runs": "\(abandoned.joined(separator: ","))", "job.count": "\(abandoned.count)"]
+        )
     }
 
     /// A service that runs `body`; the group shuts down gracefully when it returns.

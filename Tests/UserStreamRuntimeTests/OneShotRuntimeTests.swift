@@ -3,6 +3,7 @@ import Logging
 import Pipeline
 import SQLiteStore
 import Testing
+import UserStreamContracts
 import UserStreamCore
 import UserStreamRuntime
 
@@ -53,6 +54,55 @@ struct OneShotRuntimeTests {
         let reopened = try SQLiteStore(configuration: store, logger: logger)
         #expect(try await reopened.userCount() == 250)
         try await reopened.close()
+    }
+
+    /// A run whose process was SIGKILLed stays `running` with the counts it saved last. The next start on the same
+    /// embedded log marks it `interrupted`, and its report takes the produced count from what the processor handled.
+    @Test("a run left running by a dead process is interrupted at the next start; its report counts what was processed")
+    func abandonedRunIsInterrupted() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let logger = Logger(label: "runtime-test")
+        var log = EmbeddedLogConfiguration(directory: directory.path + "/log")
+        log.fsync = .never
+        let store = SQLiteStoreConfiguration(directory: directory.path + "/store")
+        let killed = "scheduled__2026-12-04T10:00:00.000Z"
+        do {
+            // What a killed run leaves: `running`, counts from its last save, and rows the processor stored for it.
+            let opened = try SQLiteStore(configuration: store, logger: logger)
+            try await opened.saveRun(
+                JobRun(
+                    runID: killed,
+                    trigger: "scheduled",
+                    source: "synthetic",
+                    startedAt: .now,
+                    usersFetched: 40,
+                    produced: 40
+                )
+            )
+            var batch = StoreFixtures.batch(0..<100)
+            for index in batch.users.indices { batch.users[index].runID = killed }
+            try await opened.commit(batch)
+            try await opened.close()
+        }
+        let ingest = RuntimeConfiguration(
+            log: .embedded(log),
+            store: .embedded(store),
+            work: .ingestOnce(
+                source: SourceChoice(.synthetic, apiURL: "", nat: nil, seed: "7"),
+                ingest: IngestConfiguration(duration: nil, count: 10, batchSize: 10, usersPerSecond: 0)
+            )
+        )
+        try await UserStreamRuntime.withServices(ingest, logger: logger) { try await $0.run(logger: logger) }
+        let reopened = try SQLiteStore(configuration: store, logger: logger)
+        let reports = try await reopened.runs(limit: 10)
+        try await reopened.close()
+        let report = try #require(reports.first { $0.run.runID == killed })
+        #expect(report.run.state == .interrupted)
+        #expect(report.run.message?.contains("killed or crashed") == true)
+        #expect(report.run.produced == 40)
+        #expect(report.produced == 100 && report.fetched == 100 && report.pending == 0)
+        #expect(reports.filter { $0.run.state == .running }.isEmpty)
     }
 
     @Test("pipeline work without a store is refused before anything runs")

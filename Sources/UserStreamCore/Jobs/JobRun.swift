@@ -7,7 +7,8 @@ public enum JobRunState: String, Sendable, Codable, Hashable {
     case success
     /// Delivered zero users, or stopped on an error.
     case failed
-    /// Stopped by shutdown before its duration elapsed; what it delivered is kept.
+    /// Stopped by shutdown before its duration elapsed, or its process died while it ran (found by the next start on
+    /// the same embedded log); what it delivered is kept.
     case interrupted
 }
 
@@ -78,4 +79,15 @@ public struct JobRunReport: Sendable, Codable, Hashable {
         self.run = run
         self.processed = processed
     }
+
+    /// Records the run produced: its own count, or what the processor has accounted for when that is more. A run
+    /// whose process was killed saved its counts last up to `progressInterval` before it died; each of its records in
+    /// the log is still processed exactly once, so once the processor has caught up this is exact again.
+    public var produced: Int { max(run.produced, processed.accounted) }
+
+    /// Users the run fetched: at least those it produced and those the ingestor dead-lettered.
+    public var fetched: Int { max(run.usersFetched, produced + run.deadLettered) }
+
+    /// Records produced and not yet handled by the processor.
+    public var pending: Int { produced - processed.accounted }
 }

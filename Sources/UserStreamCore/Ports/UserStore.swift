@@ -87,6 +87,9 @@ public struct RunProcessingStats: Sendable, Hashable, Codable {
         self.duplicates = duplicates
         self.deadLettered = deadLettered
     }
+
+    /// Every record the processor has handled: stored, duplicate or dead-lettered.
+    public var accounted: Int { stored + duplicates + deadLettered }
 }
 
 /// A result set with cells as text, for `userstream query` and the dashboard's SQL page.
@@ -158,4 +161,23 @@ public protocol UserStore: Sendable {
 
     /// Closes the store.
     func close() async throws
+}
+
+extension UserStore {
+    /// Marks every run still `running` among the newest `limit` as `interrupted` with `message`, and returns their
+    /// ids. Their counts stay as last saved; `JobRunReport` completes them from what the processor accounts for.
+    ///
+    /// Only a process that knows no other process ingests into this store may call it: `run` and `ingest` on the
+    /// embedded log, whose writer lock makes them its only writer.
+    public func interruptAbandonedRuns(message: String, limit: Int = 10_000) async throws -> [String] {
+        var abandoned: [String] = []
+        for report in try await runs(limit: limit) where report.run.state == .running {
+            var run = report.run
+            run.state = .interrupted
+            run.message = message
+            try await saveRun(run)
+            abandoned.append(run.runID)
+        }
+        return abandoned
+    }
 }

@@ -49,15 +49,14 @@ struct RunsCommand: AsyncParsableCommand {
         let rows: [[String?]] = reports.map { report in
             let run = report.run
             let processed = report.processed
-            let accounted = processed.stored + processed.duplicates + processed.deadLettered
             let seconds = run.endedAt.map { String(format: "%.1f", $0.timeIntervalSince(run.startedAt)) }
             let errors = run.errors.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             return [
                 run.runID, run.trigger, run.source, run.state.rawValue,
                 Timestamp.iso8601(milliseconds: Int64(run.startedAt.timeIntervalSince1970 * 1000)), seconds,
-                String(run.requests), String(run.usersFetched), String(run.produced), String(run.deadLettered),
+                String(run.requests), String(report.fetched), String(report.produced), String(run.deadLettered),
                 String(processed.stored), String(processed.duplicates), String(processed.deadLettered),
-                String(max(0, run.produced - accounted)), errors.isEmpty ? nil : errors, run.message,
+                String(report.pending), errors.isEmpty ? nil : errors, run.message,
             ]
         }
         return QueryResult(columns: columns, rows: rows)
