@@ -4,6 +4,7 @@ import KafkaBrokerTestSupport
 import KafkaLog
 import Logging
 import Pipeline
+import RandomUser
 import SQLiteStore
 import Testing
 import UserStreamContracts
@@ -154,6 +155,46 @@ struct DeadLetterReplayTests {
         let retry = try await deadLetters.replay(DeadLetterFilter(reason: "email"), includeReturned: true, store: store)
         #expect(retry.replayed == 3)
         #expect(try await deadLetters.replay(includeReturned: true, store: store).replayed == 0)
+
+        // Ingest-stage dead letters hold users as the source sent them: the replay flattens them, and one that still
+        // cannot be decoded goes straight back to the dead-letter topic with its new reason.
+        var generator = SyntheticUserGenerator(seed: 13)
+        let profile = generator.next()
+        let ingestHeaders = [
+            LogHeader(key: RecordHeaders.dlqStage, string: "ingest"),
+            LogHeader(key: RecordHeaders.runID, string: runID),
+        ]
+        try await log.produce(
+            [
+                LogRecord(
+                    key: nil,
+                    value: profile.apiJSONBytes(),
+                    headers: [LogHeader(key: RecordHeaders.dlqReason, string: "flattener bug")] + ingestHeaders,
+                    timestamp: Timestamp.nowMilliseconds()
+                ),
+                LogRecord(
+                    key: nil,
+                    value: Array("{\"gender\": 5}".utf8),
+                    headers: [LogHeader(key: RecordHeaders.dlqReason, string: "bad gender")] + ingestHeaders,
+                    timestamp: Timestamp.nowMilliseconds()
+                ),
+            ],
+            to: Topics.usersCreatedDLQ
+        )
+        let ingest = try await deadLetters.replay(DeadLetterFilter(stage: .ingest), store: store)
+        #expect(ingest.replayed == 2 && ingest.deadLetteredAgain == 1)
+        let fourth = try await processUntilIdle(log, store, logger)
+        // With the five replayed above that are still not valid.
+        #expect(fourth.records == 6 && fourth.inserted == 1 && fourth.deadLettered == 5)
+        #expect(try await store.user(id: profile.login.uuid) != nil)
+        let back = try await deadLetters.list(DeadLetterFilter(stage: .ingest)).filter { $0.state == .returned }
+        #expect(back.count == 1)
+        #expect(back.first?.reason != "bad gender" && back.first?.runID == ingest.runID)
+        let ingestAgain = try await deadLetters.replay(DeadLetterFilter(stage: .ingest), store: store)
+        #expect(ingestAgain.replayed == 0 && ingestAgain.alreadyReplayed == 2 && ingestAgain.returned == 1)
+        let ingestRun = try #require(try await store.runs(limit: 20).first { $0.run.runID == ingest.runID })
+        #expect(ingestRun.run.usersFetched == 2 && ingestRun.run.produced == 1 && ingestRun.run.deadLettered == 1)
+        #expect(ingestRun.processed == RunProcessingStats(stored: 1, duplicates: 0, deadLettered: 0))
     }
 
     @Test("on the embedded log")

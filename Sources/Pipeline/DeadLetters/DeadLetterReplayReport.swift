@@ -10,6 +10,8 @@ public struct DeadLetterReplayReport: Sendable, Hashable {
     public var returned: Int
     /// Dead letters re-produced to the target topic (on a dry run: that would be).
     public var replayed: Int
+    /// Ingest-stage dead letters that still could not be flattened and went back to the dead-letter topic.
+    public var deadLetteredAgain: Int
     /// Whether nothing was produced.
     public var dryRun: Bool
     /// The job run that records the replay (`nil` on a dry run or when there was nothing to replay).

@@ -9,7 +9,9 @@ import UserStreamCore
 /// replayed from (`replayed_from_topic`, `replayed_from_partition`, `replayed_from_offset`), and records the replay
 /// as a job run of its own (job `dlq_replay`, source `dlq`): the replayed records carry that run's id in `run_id`
 /// (the dead letter's own run id moves to `replayed_run_id`), so the processor's stats for them add up against the
-/// replay's `produced` as an ingest run's do.
+/// replay's `produced` as an ingest run's do. An ingest-stage dead letter holds a user object as the source sent it:
+/// the replay flattens it as the ingestor would have, and one that still cannot be flattened goes straight back to
+/// the dead-letter topic with its new reason (the run's `deadLettered`).
 ///
 /// The replay position is a journal topic (`users_created.dlq.replayed`): one record per replayed dead letter, keyed
 /// by its partition and offset, produced after the replayed records. A replay skips the dead letters the journal
@@ -105,6 +107,7 @@ public struct DeadLetters: Sendable {
             alreadyReplayed: matched.count(where: { $0.state == .replayed }),
             returned: includeReturned ? 0 : matched.count(where: { $0.state == .returned }),
             replayed: letters.count,
+            deadLetteredAgain: 0,
             dryRun: dryRun,
             runID: nil,
             letters: letters
@@ -135,15 +138,23 @@ public struct DeadLetters: Sendable {
                 let end = min(start + max(1, configuration.produceBatch), letters.endIndex)
                 let chunk = letters[start..<end]
                 let now = Timestamp.nowMilliseconds()
-                try await log.produce(
-                    chunk.map { replayRecord($0, runID: run.runID, at: now) },
-                    to: configuration.target
-                )
+                var replays: [LogRecord] = []
+                var failures: [LogRecord] = []
+                for letter in chunk {
+                    switch replayRecord(letter, runID: run.runID, at: now) {
+                    case .replay(let record): replays.append(record)
+                    case .deadLetter(let record): failures.append(record)
+                    }
+                }
+                if !failures.isEmpty { try await log.produce(failures, to: configuration.topic) }
+                if !replays.isEmpty { try await log.produce(replays, to: configuration.target) }
                 try await log.produce(
                     chunk.map { journalRecord($0, runID: run.runID, at: now) },
                     to: configuration.journal
                 )
-                run.produced += chunk.count
+                run.produced += replays.count
+                run.deadLettered += failures.count
+                report.deadLetteredAgain += failures.count
                 start = end
             }
         } catch {
@@ -160,8 +171,49 @@ public struct DeadLetters: Sendable {
         return report
     }
 
-    /// The record a dead letter is replayed as.
-    func replayRecord(_ letter: DeadLetterEntry, runID: String, at timestamp: Int64) -> LogRecord {
+    /// What one dead letter becomes in a replay.
+    enum ReplayOutcome {
+        /// The record to produce to the target topic.
+        case replay(LogRecord)
+        /// An ingest-stage dead letter that still cannot be flattened: it goes back to the dead-letter topic with
+        /// its new reason.
+        case deadLetter(LogRecord)
+    }
+
+    /// The record a dead letter is replayed as. A processor-stage dead letter is the original record; an
+    /// ingest-stage one holds the user object as the source sent it, which the replay flattens as the ingestor
+    /// would have (keyed by the user id): `users_created` only carries flattened users.
+    func replayRecord(_ letter: DeadLetterEntry, runID: String, at timestamp: Int64) -> ReplayOutcome {
+        let headers = replayHeaders(letter, runID: runID)
+        guard letter.stage == DeadLetterStage.ingest.rawValue else {
+            return .replay(
+                LogRecord(key: letter.record.key, value: letter.record.value, headers: headers, timestamp: timestamp)
+            )
+        }
+        do {
+            let profile = try RandomUserProfile(jsonBytes: letter.record.value ?? [], nowMilliseconds: timestamp)
+            let user = try UserRecord(flattening: profile, ingestedAt: Timestamp.iso8601(milliseconds: timestamp))
+            return .replay(
+                LogRecord(key: Array(user.id.utf8), value: user.jsonBytes(), headers: headers, timestamp: timestamp)
+            )
+        } catch {
+            let reason = [
+                LogHeader(key: RecordHeaders.dlqReason, string: "\(error)"),
+                LogHeader(key: RecordHeaders.dlqStage, string: DeadLetterStage.ingest.rawValue),
+            ]
+            return .deadLetter(
+                LogRecord(
+                    key: letter.record.key,
+                    value: letter.record.value,
+                    headers: reason + headers,
+                    timestamp: timestamp
+                )
+            )
+        }
+    }
+
+    /// A dead letter's headers without the `dlq_*` (and an earlier replay's) ones, with this replay's.
+    func replayHeaders(_ letter: DeadLetterEntry, runID: String) -> [LogHeader] {
         var headers: [LogHeader] = []
         var originalRunID: [UInt8]? = nil
         for header in letter.record.headers {
@@ -179,7 +231,7 @@ public struct DeadLetters: Sendable {
         headers.append(LogHeader(key: RecordHeaders.replayedFromTopic, string: configuration.topic))
         headers.append(LogHeader(key: RecordHeaders.replayedFromPartition, string: String(letter.partition)))
         headers.append(LogHeader(key: RecordHeaders.replayedFromOffset, string: String(letter.offset)))
-        return LogRecord(key: letter.record.key, value: letter.record.value, headers: headers, timestamp: timestamp)
+        return headers
     }
 
     func journalRecord(_ letter: DeadLetterEntry, runID: String, at timestamp: Int64) -> LogRecord {

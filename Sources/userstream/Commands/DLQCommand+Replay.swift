@@ -10,7 +10,8 @@ extension DLQCommand {
             abstract: "Re-produce dead letters to users_created, each once.",
             discussion: """
                 Each record keeps its key, value and headers (without the dlq_* ones) and gains replayed_from_topic, \
-                replayed_from_partition and replayed_from_offset. The replay is a job run of its own (job \
+                replayed_from_partition and replayed_from_offset; an ingest-stage dead letter (a user as the source \
+                sent it) is flattened first, as the ingestor would have. The replay is a job run of its own (job \
                 dlq_replay, source dlq) in `runs`. What was replayed is kept in users_created.dlq.replayed, so a \
                 second replay does not resend it. A record that fails again returns to users_created.dlq with its \
                 new reason; it is replayed again only with --include-returned.
@@ -68,6 +69,9 @@ extension DLQCommand {
             line +=
                 " (\(report.read) read, \(report.matched) matched, \(report.alreadyReplayed) already replayed, "
                 + "\(report.returned) returned from an earlier replay)"
+            if report.deadLetteredAgain > 0 {
+                line += "; \(report.deadLetteredAgain) ingest dead letters still could not be flattened and went back"
+            }
             return line
         }
     }

@@ -11,7 +11,8 @@ struct RunsCommand: AsyncParsableCommand {
         discussion: """
             fetched = stored + duplicates + dead-lettered (ingest + process) once the processor has caught up; \
             'pending' is what the processor has not handled yet. A `dlq replay` is a run of its own (source dlq): \
-            'replayed' is what it re-produced from users_created.dlq, and its processed columns count those records.
+            'replayed' is how many dead letters it took from users_created.dlq, and its other columns count them as an \
+            ingest run's count users.
             """
     )
 
@@ -66,9 +67,9 @@ struct RunsCommand: AsyncParsableCommand {
         return QueryResult(columns: columns, rows: rows)
     }
 
-    /// What a `dlq replay` run re-produced; 0 for the ingestor's runs.
+    /// The dead letters a `dlq replay` run took; 0 for the ingestor's runs.
     static func replayed(_ run: JobRun) -> Int {
-        run.job == DeadLetters.replayJob ? run.produced : 0
+        run.job == DeadLetters.replayJob ? run.usersFetched : 0
     }
 
     static func summaryLine(_ run: JobRun) -> String {
