@@ -79,7 +79,10 @@ struct DeadLetterReplayTests {
         #expect(Set(email.compactMap(\.key)) == Set((6..<9).map(StoreFixtures.id)))
         #expect(try await deadLetters.list(DeadLetterFilter(stage: .ingest)).isEmpty)
         #expect(try await deadLetters.list(DeadLetterFilter(reason: "email", stage: .process)).count == 3)
-        #expect(try await deadLetters.list(limit: 2).count == 2)
+        // --limit: the newest by produce time, shown in log order.
+        let newest = all.sorted { ($0.timestamp, $0.partition, $0.offset) > ($1.timestamp, $1.partition, $1.offset) }
+        let limited = try await deadLetters.list(limit: 2)
+        #expect(limited.map(\.offset) == newest.prefix(2).map(\.offset).sorted())
 
         // A dry run produces nothing and records no run.
         let targetEnd = try await end(log, Topics.usersCreated)

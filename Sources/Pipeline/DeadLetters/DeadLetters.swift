@@ -79,13 +79,22 @@ public struct DeadLetters: Sendable {
         -> [DeadLetterEntry]
     {
         let replayed = try await replayedPositions()
-        let letters = try await readDeadLetters(replayed: replayed).filter(filter.matches)
-        guard let limit, letters.count > limit else { return letters }
-        let newest = Set(
-            letters.sorted { ($0.timestamp, $0.offset) > ($1.timestamp, $1.offset) }.prefix(max(0, limit))
-                .map { TopicPartitionOffset(partition: $0.partition, offset: $0.offset) }
-        )
-        return letters.filter { newest.contains(TopicPartitionOffset(partition: $0.partition, offset: $0.offset)) }
+        let limit = limit.map { max(0, $0) }
+        var letters: [DeadLetterEntry] = []
+        // Only the matching ones are kept, and with a limit never more than twice the limit: a large topic is read
+        // through, not held.
+        func keepNewest(_ limit: Int) {
+            letters.sort { ($0.timestamp, $0.partition, $0.offset) > ($1.timestamp, $1.partition, $1.offset) }
+            letters.removeSubrange(min(limit, letters.count)...)
+        }
+        try await readDeadLetters(replayed: replayed) { letter in
+            guard filter.matches(letter) else { return }
+            letters.append(letter)
+            if let limit, letters.count >= 2 * limit + 64 { keepNewest(limit) }
+        }
+        if let limit { keepNewest(limit) }
+        letters.sort { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
+        return letters
     }
 
     /// Re-produces the dead letters the filter takes that were not replayed before to the target topic, records them
@@ -98,14 +107,27 @@ public struct DeadLetters: Sendable {
         store: any UserStore
     ) async throws -> DeadLetterReplayReport {
         let replayedBefore = try await replayedPositions()
-        let all = try await readDeadLetters(replayed: replayedBefore)
-        let matched = all.filter(filter.matches)
-        let letters = matched.filter { $0.state == .pending || (includeReturned && $0.state == .returned) }
+        var read = 0
+        var matched = 0
+        var alreadyReplayed = 0
+        var returned = 0
+        var letters: [DeadLetterEntry] = []
+        try await readDeadLetters(replayed: replayedBefore) { letter in
+            read += 1
+            guard filter.matches(letter) else { return }
+            matched += 1
+            switch letter.state {
+            case .replayed: alreadyReplayed += 1
+            case .returned where !includeReturned: returned += 1
+            case .pending, .returned: letters.append(letter)
+            }
+        }
+        letters.sort { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
         var report = DeadLetterReplayReport(
-            read: all.count,
-            matched: matched.count,
-            alreadyReplayed: matched.count(where: { $0.state == .replayed }),
-            returned: includeReturned ? 0 : matched.count(where: { $0.state == .returned }),
+            read: read,
+            matched: matched,
+            alreadyReplayed: alreadyReplayed,
+            returned: returned,
             replayed: letters.count,
             deadLetteredAgain: 0,
             dryRun: dryRun,
@@ -243,11 +265,18 @@ public struct DeadLetters: Sendable {
         )
     }
 
-    private func readDeadLetters(replayed: Set<TopicPartitionOffset>) async throws -> [DeadLetterEntry] {
-        try await reader(configuration.topic).readAll().map { record in
-            DeadLetterEntry(
-                record,
-                replayed: replayed.contains(TopicPartitionOffset(partition: record.partition, offset: record.offset))
+    private func readDeadLetters(
+        replayed: Set<TopicPartitionOffset>,
+        _ each: (DeadLetterEntry) throws -> Void
+    ) async throws {
+        try await reader(configuration.topic).read { record in
+            try each(
+                DeadLetterEntry(
+                    record,
+                    replayed: replayed.contains(
+                        TopicPartitionOffset(partition: record.partition, offset: record.offset)
+                    )
+                )
             )
         }
     }
@@ -255,12 +284,12 @@ public struct DeadLetters: Sendable {
     /// The dead-letter positions the journal names.
     private func replayedPositions() async throws -> Set<TopicPartitionOffset> {
         var positions = Set<TopicPartitionOffset>()
-        for record in try await reader(configuration.journal).readAll() {
-            guard let key = record.key else { continue }
+        try await reader(configuration.journal).read { record in
+            guard let key = record.key else { return }
             let parts = String(decoding: key, as: UTF8.self).split(separator: ":")
             guard parts.count == 2, let partition = Int32(parts[0]), let offset = Int64(parts[1]) else {
                 logger.warning("dlq.journal.unreadable", metadata: ["dlq.journal.offset": "\(record.offset)"])
-                continue
+                return
             }
             positions.insert(TopicPartitionOffset(partition: partition, offset: offset))
         }

@@ -17,16 +17,16 @@ struct TopicReader {
         }
     }
 
-    /// Every record of the topic below the end offsets at the start, in offset order per partition; empty when the
-    /// topic does not exist.
-    func readAll() async throws -> [ConsumedRecord] {
-        guard try await log.partitionCount(of: topic) != nil else { return [] }
+    /// Hands every record of the topic below the end offsets at the start to `each`, in offset order per partition
+    /// (partitions interleaved), without keeping them; nothing when the topic does not exist.
+    func read(_ each: (ConsumedRecord) throws -> Void) async throws {
+        guard try await log.partitionCount(of: topic) != nil else { return }
         let ranges = try await log.offsets(of: topic)
         var ends: [TopicPartition: Int64] = [:]
         for (partition, range) in ranges where range.end > range.earliest {
             ends[TopicPartition(topic: topic, partition: partition)] = range.end
         }
-        if ends.isEmpty { return [] }
+        if ends.isEmpty { return }
         let consumer = try await log.makeConsumer(group: group, topics: [topic]) { partitions in
             var starts: [TopicPartition: Int64] = [:]
             for partition in partitions {
@@ -34,7 +34,6 @@ struct TopicReader {
             }
             return starts
         }
-        var records: [ConsumedRecord] = []
         do {
             let clock = ContinuousClock()
             var lastProgress = clock.now
@@ -42,7 +41,7 @@ struct TopicReader {
                 try Task.checkCancellation()
                 let polled = try await consumer.poll(maxRecords: 1000, timeout: .milliseconds(200))
                 for record in polled {
-                    if let end = ends[record.topicPartition], record.offset < end { records.append(record) }
+                    if let end = ends[record.topicPartition], record.offset < end { try each(record) }
                 }
                 let positions = await consumer.positions()
                 if ends.allSatisfy({ (positions[$0.key] ?? -1) >= $0.value }) { break }
@@ -57,7 +56,5 @@ struct TopicReader {
             throw error
         }
         try await consumer.close()
-        records.sort { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
-        return records
     }
 }
