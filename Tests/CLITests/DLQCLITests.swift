@@ -149,7 +149,7 @@ import UserStreamTestSupport
         #expect(limit.stderr.contains("--limit must be ≥ 1"))
         let format = try await CLI.run(["dlq", "list", "--format", "xml"])
         #expect(format.stderr.contains("--format must be table, json or csv"))
-        let environment = try await CLI.run(["dlq", "list"], environment: ["USERSTREAM_DLQ_STAGE": "both"])
+        let environment = try await CLI.run(["dlq", "list"], environment: ["USERSTREAM_STAGE": "both"])
         #expect(environment.status != 0)
         #expect(environment.stderr.contains("--stage must be ingest or process, not 'both'"))
     }

@@ -5,18 +5,18 @@ import Pipeline
 struct DeadLetterOptions: ParsableArguments {
     @Option(
         name: .customLong("reason"),
-        help: "Only dead letters whose reason contains this text, ignoring case. (env: USERSTREAM_DLQ_REASON)"
+        help: "Only dead letters whose reason contains this text, ignoring case. (env: USERSTREAM_REASON)"
     )
     var reasonOption: String?
 
     @Option(
         name: .customLong("stage"),
-        help: "Only dead letters of this stage: ingest or process. (env: USERSTREAM_DLQ_STAGE)"
+        help: "Only dead letters of this stage: ingest or process. (env: USERSTREAM_STAGE)"
     )
     var stageOption: String?
 
-    var reason: String? { reasonOption ?? Env.optionalString("DLQ_REASON") }
-    var stage: String? { stageOption ?? Env.optionalString("DLQ_STAGE") }
+    var reason: String? { reasonOption ?? Env.optionalString("REASON") }
+    var stage: String? { stageOption ?? Env.optionalString("STAGE") }
 
     func validate() throws {
         if let stage, DeadLetterStage(rawValue: stage) == nil {
