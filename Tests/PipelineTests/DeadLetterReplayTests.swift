@@ -236,6 +236,33 @@ struct DeadLetterReplayTests {
         }
     }
 
+    @Test("dead letters at the same offsets of different partitions are each replayed once")
+    func severalPartitions() async throws {
+        try await withPipelineHarness { harness in
+            try await harness.log.createTopic(Topics.usersCreatedDLQ, partitions: 2)
+            var letters: [LogRecord] = []
+            for partition in Int32(0)..<2 {
+                for i in 0..<3 {
+                    var letter = Self.record(StoreFixtures.user(Int(partition) * 10 + i))
+                    letter.headers.append(LogHeader(key: RecordHeaders.dlqReason, string: "outage"))
+                    letter.partition = partition
+                    letters.append(letter)
+                }
+            }
+            try await harness.log.produce(letters, to: Topics.usersCreatedDLQ)
+            let deadLetters = DeadLetters(log: harness.log, logger: harness.logger)
+            let listed = try await deadLetters.list()
+            #expect(listed.map { "\($0.partition)@\($0.offset)" } == ["0@0", "0@1", "0@2", "1@0", "1@1", "1@2"])
+            let first = try await deadLetters.replay(store: harness.store)
+            #expect(first.replayed == 6)
+            let second = try await deadLetters.replay(store: harness.store)
+            #expect(second.replayed == 0 && second.alreadyReplayed == 6)
+            let totals = try await harness.processUntilIdle()
+            #expect(totals.inserted == 6)
+            #expect(try await harness.store.userCount() == 6)
+        }
+    }
+
     @Test("an empty or missing dead-letter topic lists nothing and replays nothing")
     func nothingToReplay() async throws {
         try await withPipelineHarness { harness in
