@@ -15,7 +15,8 @@ public struct DeadLetterEntry: Sendable, Hashable {
 
     public var partition: Int32
     public var offset: Int64
-    /// The dead letter's produce time, milliseconds since the Unix epoch.
+    /// The dead letter's record timestamp, milliseconds since the Unix epoch: when the ingestor dead-lettered it,
+    /// or for the processor's, the original record's create time (the processor keeps it).
     public var timestamp: Int64
     /// The record key (the user id), when it has one.
     public var key: String?

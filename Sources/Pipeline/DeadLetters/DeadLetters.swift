@@ -71,7 +71,7 @@ public struct DeadLetters: Sendable {
     }
 
     /// The dead letters the filter takes, in log order (partition, then offset); with `limit`, only the newest
-    /// `limit` of them by produce time.
+    /// `limit` of them by record timestamp.
     public func list(
         _ filter: DeadLetterFilter = DeadLetterFilter(),
         limit: Int? = nil

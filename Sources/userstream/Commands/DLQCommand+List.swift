@@ -7,7 +7,7 @@ extension DLQCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
-            abstract: "Show the dead letters, oldest first, with their reason, stage and replay state.",
+            abstract: "Show the dead letters in log order, with their reason, stage and replay state.",
             discussion: """
                 replay is 'pending' (not replayed yet), 'replayed', or 'returned' (a replayed record that failed \
                 again and came back with its new reason).
@@ -19,7 +19,7 @@ extension DLQCommand {
         @OptionGroup var kafka: KafkaClientOptions
         @OptionGroup var filter: DeadLetterOptions
 
-        @Option(help: "Show at most the newest N matching dead letters. (env: USERSTREAM_LIMIT)")
+        @Option(help: "Show at most the newest N matching dead letters (by record time). (env: USERSTREAM_LIMIT)")
         var limit: Int = Env.int("LIMIT", 100)
 
         @Option(help: "Output format: table, json or csv (json and csv include the value). (env: USERSTREAM_FORMAT)")
