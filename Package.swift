@@ -456,6 +456,7 @@ let package = Package(
             dependencies: [
                 "Pipeline", "EmbeddedLog", "SQLiteStore", "RandomUser", "UserStreamCore", "RandomUserTestSupport",
                 "UserStreamContracts", "UserStreamTestSupport",
+                "KafkaLog", "KafkaBrokerTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -12,6 +12,7 @@ struct UserStream: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, IngestCommand.self, ProcessCommand.self, QueryCommand.self, RunsCommand.self,
             BenchCommand.self, BrokerCommand.self, StoreCommand.self, ServeCommand.self,
+            DLQCommand.self,
         ]
     )
 }

@@ -1,15 +1,18 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import SQLiteStore
 import UserStreamCore
 
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
-        abstract: "Show the user_automation job's run history, newest first.",
+        abstract: "Show the run history of the user_automation job and of dead-letter replays, newest first.",
         discussion: """
             fetched = stored + duplicates + dead-lettered (ingest + process) once the processor has caught up; \
-            'pending' is what the processor has not handled yet.
+            'pending' is what the processor has not handled yet. A `dlq replay` is a run of its own (source dlq): \
+            'replayed' is how many dead letters it took from users_created.dlq, and its other columns count them as an \
+            ingest run's count users.
             """
     )
 
@@ -44,7 +47,7 @@ struct RunsCommand: AsyncParsableCommand {
     static func table(_ reports: [JobRunReport]) -> QueryResult {
         let columns = [
             "run_id", "trigger", "source", "state", "started_at", "duration_s", "requests", "fetched", "produced",
-            "dlq_ingest", "stored", "duplicates", "dlq_process", "pending", "errors", "message",
+            "dlq_ingest", "stored", "duplicates", "dlq_process", "pending", "replayed", "errors", "message",
         ]
         let rows: [[String?]] = reports.map { report in
             let run = report.run
@@ -56,10 +59,15 @@ struct RunsCommand: AsyncParsableCommand {
                 Timestamp.iso8601(milliseconds: Int64(run.startedAt.timeIntervalSince1970 * 1000)), seconds,
                 String(run.requests), String(report.fetched), String(report.produced), String(run.deadLettered),
                 String(processed.stored), String(processed.duplicates), String(processed.deadLettered),
-                String(report.pending), errors.isEmpty ? nil : errors, run.message,
+                String(report.pending), String(Self.replayed(run)), errors.isEmpty ? nil : errors, run.message,
             ]
         }
         return QueryResult(columns: columns, rows: rows)
+    }
+
+    /// The dead letters a `dlq replay` run took; 0 for the ingestor's runs.
+    static func replayed(_ run: JobRun) -> Int {
+        run.job == DeadLetters.replayJob ? run.usersFetched : 0
     }
 
     static func summaryLine(_ run: JobRun) -> String {
