@@ -28,6 +28,24 @@ enum CLI {
         return output
     }
 
+    /// Runs to completion on a pseudo-terminal (`script` from util-linux), as a user at a terminal would: what the
+    /// command writes to stdout and stderr comes back together in `stdout`.
+    static func runOnTerminal(_ arguments: [String], timeout: Duration = .seconds(120)) async throws -> Output {
+        let command = ([binary] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+            .joined(separator: " ")
+        let child = try ChildProcess(
+            "/usr/bin/script",
+            ["-qec", command, "/dev/null"],
+            removingPrefixes: ["USERSTREAM_"]
+        )
+        let output = try await child.wait(timeout: timeout)
+        if output.status == -1 { Issue.record("userstream \(arguments) did not finish within \(timeout)") }
+        return output
+    }
+
+    /// What a progress line writes before each update: carriage return, erase the line.
+    static let progressPrefix = "\r\u{1B}[2K"
+
     static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Child {
         try ChildProcess(binary, arguments, environment: environment, removingPrefixes: ["USERSTREAM_"])
     }

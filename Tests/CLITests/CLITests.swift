@@ -100,18 +100,11 @@ struct CLITests {
         defer { directory.remove() }
         let data = directory.path + "/data"
         func onTerminal(_ arguments: [String]) async throws -> String {
-            let command = ([CLI.binary] + arguments + ["--log-level", "warning"]).map { "'\($0)'" }
-                .joined(separator: " ")
-            let child = try ChildProcess(
-                "/usr/bin/script",
-                ["-qec", command, "/dev/null"],
-                removingPrefixes: ["USERSTREAM_"]
-            )
-            let output = try await child.wait(timeout: .seconds(120))
+            let output = try await CLI.runOnTerminal(arguments + ["--log-level", "warning"])
             #expect(output.status == 0, "\(arguments): \(output.stdout) \(output.stderr)")
             return output.stdout
         }
-        let erase = "\r\u{1B}[2K"
+        let erase = CLI.progressPrefix
         let ingest = try await onTerminal([
             "ingest", "--source", "synthetic", "--count", "20000", "--batch-size", "1000", "--data-dir", data,
         ])

@@ -77,8 +77,10 @@ import UserStreamTestSupport
         #expect(idle.stdout.contains("processed 0 records"), "\(idle.stdout) \(idle.stderr)")
 
         // replay: the three go back, fail again, and return with their new reason; a second replay sends nothing.
-        let replay = try await CLI.run(["dlq", "replay"] + kafka)
-        #expect(replay.status == 0, "\(replay.stderr)")
+        // On a terminal, so that the progress line shows too.
+        let replay = try await CLI.runOnTerminal(["dlq", "replay"] + kafka)
+        #expect(replay.status == 0, "\(replay.stdout)")
+        #expect(replay.stdout.contains(CLI.progressPrefix + "dlq replay: 3 / 3 dead letters"), "\(replay.stdout)")
         #expect(replay.stdout.contains("replayed 3 dead letters to users_created as run dlq_replay__"))
         let again = try await CLI.run(["process", "--until-idle"] + kafka)
         #expect(again.stdout.contains("0 stored, 0 duplicates, 3 dead-lettered"), "\(again.stderr)")

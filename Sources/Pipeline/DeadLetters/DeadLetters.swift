@@ -104,7 +104,8 @@ public struct DeadLetters: Sendable {
         _ filter: DeadLetterFilter = DeadLetterFilter(),
         includeReturned: Bool = false,
         dryRun: Bool = false,
-        store: any UserStore
+        store: any UserStore,
+        onProgress: (@Sendable (_ replayed: Int, _ total: Int) -> Void)? = nil
     ) async throws -> DeadLetterReplayReport {
         let replayedBefore = try await replayedPositions()
         var read = 0
@@ -178,6 +179,7 @@ public struct DeadLetters: Sendable {
                 run.deadLettered += failures.count
                 report.deadLetteredAgain += failures.count
                 start = end
+                onProgress?(end - letters.startIndex, letters.count)
             }
         } catch {
             run.state = .failed

@@ -36,6 +36,18 @@ extension DLQCommand {
 
         func run() async throws {
             let logger = data.makeLogger()
+            let progress = ProgressLine.onTerminal()
+            defer { progress?.finish() }
+            var onProgress: (@Sendable (Int, Int) -> Void)? = nil
+            if let progress {
+                onProgress = { done, total in
+                    progress.show(
+                        "dlq replay: \(ProgressLine.count(done)) / \(ProgressLine.count(total)) dead letters  "
+                            + "\(ProgressLine.rate(done, over: progress.elapsedSeconds)) records/s  "
+                            + "ETA \(progress.eta(done: done, total: total))"
+                    )
+                }
+            }
             let report = try await UserStreamRuntime.withEngines(
                 log: try data.log(logOptions, kafka: kafka),
                 store: data.store(cassandra),
@@ -51,9 +63,11 @@ extension DLQCommand {
                     filter.filter,
                     includeReturned: includeReturned,
                     dryRun: dryRun,
-                    store: store
+                    store: store,
+                    onProgress: onProgress
                 )
             }
+            progress?.finish()
             if dryRun {
                 print(DLQCommand.table(report.letters, values: false).formatted(as: .table), terminator: "")
             }
