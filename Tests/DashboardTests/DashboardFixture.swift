@@ -42,7 +42,9 @@ struct DashboardFixture {
                     requests: 4,
                     usersFetched: users + 2,
                     produced: users + 2,
-                    deadLettered: 2,
+                    // The two invalid records were dead-lettered by the processor (below), not by the ingestor:
+                    // fetched = produced + the ingestor's dead letters.
+                    deadLettered: 0,
                     errors: ["http_503": 1],
                     message: "2 invalid records"
                 )

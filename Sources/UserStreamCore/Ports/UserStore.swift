@@ -165,11 +165,13 @@ public protocol UserStore: Sendable {
 
 extension UserStore {
     /// Marks every run still `running` among the newest `limit` as `interrupted` with `message`, and returns their
-    /// ids. Their counts stay as last saved; `JobRunReport` completes them from what the processor accounts for.
+    /// ids. Their counts stay as last saved; `JobRunReport` completes them from what the processor accounts for. Each
+    /// start marks what the previous process left, so the newest 100 runs are enough (on Cassandra, `runs` asks for the
+    /// stats of each).
     ///
     /// Only a process that knows no other process ingests into this store may call it: `run` and `ingest` on the
     /// embedded log, whose writer lock makes them its only writer.
-    public func interruptAbandonedRuns(message: String, limit: Int = 10_000) async throws -> [String] {
+    public func interruptAbandonedRuns(message: String, limit: Int = 100) async throws -> [String] {
         var abandoned: [String] = []
         for report in try await runs(limit: limit) where report.run.state == .running {
             var run = report.run
