@@ -353,6 +353,87 @@ struct CQLWriteTimestampTests {
         }
     }
 
+    /// The stored metadata text of `ks.kv`'s row with key `k`.
+    func storedMeta(_ h: EngineHarness, _ k: Int) async throws -> String? {
+        let key = CQLCellStore.encodeKey([k.databaseValue])
+        return try await h.engine.database.read { db in
+            try String.fetchOne(
+                db,
+                sql: "SELECT meta FROM cqlks.cql_cells WHERE tbl LIKE '%ks.kv%' AND key = ?",
+                arguments: [key]
+            )
+        }
+    }
+
+    func cells(_ h: EngineHarness, _ k: Int) async throws -> [[CQLValue]] {
+        try await h.rows("SELECT v, n, writetime(v), writetime(n) FROM kv WHERE k = \(k)")
+    }
+
+    @Test("a row written whole keeps one timestamp for all its cells; later writes still win or lose cell by cell")
+    func compactRowTimestamp() async throws {
+        try await withHarness { h in
+            try await h.run("INSERT INTO kv (k, v, n) VALUES (1, 'a', 1) USING TIMESTAMP 100")
+            #expect(try await storedMeta(h, 1) == #"{"m":{"t":100},"a":{"t":100},"c":{}}"#)
+            #expect(try await cells(h, 1) == [[.text("a"), .int(1), .bigint(100), .bigint(100)]])
+            // One cell newer, then an older write of both: only the cell it beats changes.
+            try await h.run("UPDATE kv USING TIMESTAMP 200 SET v = 'b' WHERE k = 1")
+            try await h.run("UPDATE kv USING TIMESTAMP 50 SET v = 'old', n = 50 WHERE k = 1")
+            #expect(try await cells(h, 1) == [[.text("b"), .int(1), .bigint(200), .bigint(100)]])
+            #expect(try await storedMeta(h, 1)?.contains(#""a":"#) == true)
+            // A column deletion between the two: a later-arriving whole-row write older than it leaves the null.
+            try await h.run("DELETE n FROM kv USING TIMESTAMP 150 WHERE k = 1")
+            try await h.run("INSERT INTO kv (k, v, n) VALUES (1, 'c', 3) USING TIMESTAMP 120")
+            #expect(try await cells(h, 1) == [[.text("b"), .null, .bigint(200), .null]])
+            // The same after a reopen of the data directory.
+            try await h.restart()
+            try await h.run("USE ks")
+            #expect(try await cells(h, 1) == [[.text("b"), .null, .bigint(200), .null]])
+            // A newer whole-row write makes every cell equal again: one timestamp stored.
+            try await h.run("INSERT INTO kv (k, v, n) VALUES (1, 'd', 4) USING TIMESTAMP 300")
+            #expect(try await cells(h, 1) == [[.text("d"), .int(4), .bigint(300), .bigint(300)]])
+            #expect(try await storedMeta(h, 1) == #"{"m":{"t":300},"a":{"t":300},"c":{}}"#)
+            // A whole-row write with a null keeps a tombstone for that cell.
+            try await h.run("INSERT INTO kv (k, v, n) VALUES (3, null, 3) USING TIMESTAMP 10")
+            try await h.run("INSERT INTO kv (k, v, n) VALUES (3, 'late', 5) USING TIMESTAMP 5")
+            #expect(try await cells(h, 3) == [[.null, .int(3), .null, .bigint(10)]])
+            // TTL: the row's expiry holds for every cell until one is rewritten.
+            try await h.run("INSERT INTO kv (k, v, n) VALUES (2, 'x', 2) USING TTL 1000")
+            let ttls = try await h.rows("SELECT ttl(v), ttl(n) FROM kv WHERE k = 2")
+            for value in ttls.first ?? [] {
+                guard case .int(let left) = value else {
+                    Issue.record("no TTL: \(ttls)")
+                    continue
+                }
+                #expect(left > 990 && left <= 1000)
+            }
+            try await h.run("UPDATE kv USING TTL 0 SET v = 'y' WHERE k = 2")
+            let after = try await h.rows("SELECT ttl(v), ttl(n) FROM kv WHERE k = 2")
+            #expect(after.first?.first == .null)
+            #expect(after.first?.last != .null)
+        }
+    }
+
+    @Test("metadata stored one entry per cell, as earlier versions wrote it, still reads and orders after a reopen")
+    func perCellMetadataStillReads() async throws {
+        try await withHarness { h in
+            try await h.run("INSERT INTO kv (k, v, n) VALUES (1, 'a', 1) USING TIMESTAMP 100")
+            let key = CQLCellStore.encodeKey([1.databaseValue])
+            try await h.engine.database.write { db in
+                try db.execute(
+                    sql: "UPDATE cqlks.cql_cells SET meta = ? WHERE tbl LIKE '%ks.kv%' AND key = ?",
+                    arguments: [#"{"m":{"t":100},"c":{"n":{"t":100},"v":{"t":90}}}"#, key]
+                )
+            }
+            try await h.restart()
+            try await h.run("USE ks")
+            #expect(try await cells(h, 1) == [[.text("a"), .int(1), .bigint(90), .bigint(100)]])
+            try await h.run("INSERT INTO kv (k, v, n) VALUES (1, 'b', 2) USING TIMESTAMP 95")
+            #expect(try await cells(h, 1) == [[.text("b"), .int(1), .bigint(95), .bigint(100)]])
+            try await h.run("DELETE FROM kv USING TIMESTAMP 97 WHERE k = 1")
+            #expect(try await cells(h, 1) == [[.null, .int(1), .null, .bigint(100)]])
+        }
+    }
+
     @Test("cell metadata and keys survive their text form: quotes, backslashes, control characters, every storage")
     func metadataText() throws {
         var meta = CQLRowMetadata()

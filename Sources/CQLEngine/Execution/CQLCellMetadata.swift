@@ -32,16 +32,47 @@ struct CQLRowMetadata: Codable, Sendable, Equatable {
     var d: Int64?
     /// Regular cells by column name.
     var c: [String: Cell] = [:]
+    /// The compact form: the cell of every regular column of the table that `c` does not list. A row written whole
+    /// in one write (the common INSERT) stores one cell here instead of one per column. Only in the stored form and
+    /// in a write's fresh metadata: ``CQLCellStore/load(_:key:_:)`` expands it into `c`, and ``CQLCellStore/save``
+    /// compacts `c` into it when every regular column has a cell.
+    var a: Cell?
 
-    var isEmpty: Bool { m == nil && d == nil && c.isEmpty }
+    var isEmpty: Bool { m == nil && d == nil && c.isEmpty && a == nil }
 
     /// The earliest expiry of a cell or the marker (nil: nothing expires).
     var nextExpiry: Int64? {
         var result = m?.e
+        if let a, let e = a.e, !a.isTombstone { result = min(result ?? e, e) }
         for cell in c.values {
             if let e = cell.e, !cell.isTombstone { result = min(result ?? e, e) }
         }
         return result
+    }
+
+    /// Replaces the compact form by one cell per regular column (the form the engine works on).
+    mutating func expand(_ table: CQLTableDefinition) {
+        guard let all = a else { return }
+        a = nil
+        for column in table.columns where !column.isPrimaryKey && c[column.name] == nil {
+            c[column.name] = all
+        }
+    }
+
+    /// The compact form, when every regular column of the table has a cell: the first regular column's cell becomes
+    /// `a`, `c` keeps only the cells that differ from it.
+    mutating func compact(_ table: CQLTableDefinition) {
+        guard a == nil, !c.isEmpty else { return }
+        var common: Cell?
+        var count = 0
+        for column in table.columns where !column.isPrimaryKey {
+            guard let cell = c[column.name] else { return }
+            if common == nil { common = cell }
+            count += 1
+        }
+        guard let common, count == c.count else { return }
+        a = common
+        c = c.filter { $0.value != common }
     }
 
     /// The JSON form stored in the side table, written by hand (the hot path of every CQL write); read back with
@@ -56,6 +87,7 @@ struct CQLRowMetadata: Codable, Sendable, Equatable {
         var parts: [String] = []
         if let m { parts.append("\"m\":" + cell(m)) }
         if let d { parts.append("\"d\":\(d)") }
+        if let a { parts.append("\"a\":" + cell(a)) }
         let cells = c.sorted { $0.key < $1.key }.map { CQLCellStore.jsonString($0.key) + ":" + cell($0.value) }
         parts.append("\"c\":{" + cells.joined(separator: ",") + "}")
         return "{" + parts.joined(separator: ",") + "}"
@@ -208,10 +240,20 @@ enum CQLCellStore {
                 arguments: [tableKey(table), key]
             )
         else { return nil }
-        return try? JSONDecoder().decode(CQLRowMetadata.self, from: Data(text.utf8))
+        return decode(text, table)
     }
 
+    /// The stored JSON as metadata with one cell per written regular column (the compact form expanded).
+    static func decode(_ text: String, _ table: CQLTableDefinition) -> CQLRowMetadata? {
+        guard var meta = try? JSONDecoder().decode(CQLRowMetadata.self, from: Data(text.utf8)) else { return nil }
+        meta.expand(table)
+        return meta
+    }
+
+    /// Stores the metadata (compacted when every regular column has a cell), or deletes it when empty.
     static func save(_ meta: CQLRowMetadata, _ table: CQLTableDefinition, key: String, _ db: Database) throws {
+        var meta = meta
+        meta.compact(table)
         if meta.isEmpty {
             try db.cachedStatement(sql: "DELETE FROM \(sideTable(table)) WHERE tbl = ? AND key = ?")
                 .execute(arguments: [tableKey(table), key])
@@ -286,8 +328,7 @@ enum CQLCellStore {
         for row in rows {
             let key: String = row[0]
             let text: String = row[1]
-            guard var meta = try? JSONDecoder().decode(CQLRowMetadata.self, from: Data(text.utf8)),
-                let keyValues = decodeKey(key)
+            guard var meta = decode(text, table), let keyValues = decodeKey(key)
             else { continue }
             var expired: [String] = []
             for (name, cell) in meta.c where !cell.isTombstone && cell.isExpired(now) {

@@ -572,6 +572,21 @@ struct CQLWrite: Sendable {
             return
         }
         let expiry: Int64? = ttl > 0 ? now + Int64(ttl) : nil
+        if stored == nil, Self.writesEveryRegularColumn(actions, table: table) {
+            // A row without metadata written whole, no cell set to null: every cell gets this write's timestamp and
+            // expiry, kept once for the row (the compact form) instead of once per column.
+            var meta = CQLRowMetadata()
+            meta.a = CQLRowMetadata.Cell(t: timestamp, e: expiry, x: nil)
+            if isInsert { meta.m = CQLRowMetadata.Cell(t: timestamp, e: expiry, x: nil) }
+            if let planned {
+                try db.cachedStatement(sql: planned.sql).execute(arguments: planned.arguments)
+            } else {
+                try upsert(key: key, actions: actions, db)
+            }
+            if !isInsert { try CQLCellStore.removeIfEmpty(table, keyValues: keyValues, meta: meta, now: now, db) }
+            try CQLCellStore.save(meta, table, key: keyText, db)
+            return
+        }
         var meta = stored ?? CQLRowMetadata()
         var current: [CQLValue]?
         var kept: [(CQLColumnDefinition, Action)] = []
@@ -611,6 +626,26 @@ struct CQLWrite: Sendable {
             try CQLCellStore.removeIfEmpty(table, keyValues: keyValues, meta: meta, now: now, db)
         }
         try CQLCellStore.save(meta, table, key: keyText, db)
+    }
+
+    /// Whether the actions give every regular column of the table, none of them a null (a tombstone).
+    static func writesEveryRegularColumn(
+        _ actions: [(CQLColumnDefinition, Action)],
+        table: CQLTableDefinition
+    ) -> Bool {
+        var regular = 0
+        for column in table.columns where !column.isPrimaryKey { regular += 1 }
+        guard regular > 0, actions.count >= regular else { return false }
+        for (_, action) in actions {
+            if case .set(let value) = action, value.isNull { return false }
+        }
+        if actions.count == regular {
+            var names = Set<String>(minimumCapacity: regular)
+            for (column, _) in actions { names.insert(column.name) }
+            return names.count == regular
+        }
+        let names = Set(actions.map(\.0.name))
+        return table.columns.allSatisfy { $0.isPrimaryKey || names.contains($0.name) }
     }
 
     /// A deletion at this write's timestamp: cells written at or before it go, later ones stay; the tombstone is
