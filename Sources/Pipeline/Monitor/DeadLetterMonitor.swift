@@ -21,7 +21,8 @@ public final class DeadLetterMonitor: Service, Sendable {
     public struct DeadLetter: Sendable, Hashable {
         public var partition: Int32
         public var offset: Int64
-        /// Milliseconds since the Unix epoch (the dead letter's produce time).
+        /// The dead letter's record timestamp, milliseconds since the Unix epoch: when the ingestor dead-lettered it,
+        /// or for the processor's, the original record's create time (the processor keeps it).
         public var timestamp: Int64
         /// The record key (the user id), when it has one.
         public var key: String?
@@ -131,7 +132,7 @@ public final class DeadLetterMonitor: Service, Sendable {
         let letters = records.map(Self.deadLetter)
         state.withLock { snapshot in
             snapshot.seen += letters.count
-            // Newest first: by produce time, then by position.
+            // Newest first: by record timestamp, then by position.
             let merged = (letters + snapshot.latest).sorted { ($0.timestamp, $0.offset) > ($1.timestamp, $1.offset) }
             snapshot.latest = Array(merged.prefix(keep))
         }
