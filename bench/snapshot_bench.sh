@@ -9,12 +9,16 @@ DIR=$(mktemp -d)
 CQL_PORT=${CQL_PORT:-19042}
 HTTP_PORT=${HTTP_PORT:-18080}
 PIDS=""
-cleanup() { [ -z "$PIDS" ] || kill $PIDS 2>/dev/null || true; sleep 1; rm -rf "$DIR"; }
+cleanup() { [ -z "$PIDS" ] || kill $PIDS 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DIR"; }
 trap cleanup EXIT
 
 "$BIN" store --port "$CQL_PORT" --data-dir "$DIR/node" --log-level warning &
 PIDS="$PIDS $!"
-sleep 1
+# Until the store listens (a debug build on a busy machine takes a few seconds).
+for _ in $(seq 1 300); do
+  python3 -c "import socket; socket.create_connection(('127.0.0.1', $CQL_PORT), 1).close()" 2>/dev/null && break
+  sleep 0.1
+done
 "$BIN" ingest --source synthetic --seed 7 --count "$USERS" --rate 0 --batch-size 5000 --data-dir "$DIR/pipeline" \
   --log-level warning >/dev/null
 start=$(date +%s.%N)
