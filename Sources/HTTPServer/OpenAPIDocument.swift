@@ -598,11 +598,26 @@ public enum OpenAPIDocument {
             "summary": "Server-sent `health` events, one a second.",
             "responses": {
              "200": {
-              "description": "The event stream.",
+              "description": "The stream: `retry`, then `health` events (data: the snapshot, JSON) or `failure` events (data: an error, JSON).",
               "content": {
                "text/event-stream": {
                 "schema": {
-                 "type": "string"
+                 "type": "object",
+                 "properties": {
+                  "event": {
+                   "type": "string",
+                   "enum": [
+                    "health",
+                    "failure"
+                   ]
+                  },
+                  "data": {
+                   "type": "string"
+                  },
+                  "retry": {
+                   "type": "integer"
+                  }
+                 }
                 }
                }
               }
