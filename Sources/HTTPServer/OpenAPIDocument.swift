@@ -6,7 +6,7 @@ import NIOCore
 /// same router but not described: its paths have no fixed number of segments, and the protocol is Trino's.
 ///
 /// The one source of truth for the API's contract: a unit test checks that the router's routes and the document's
-/// paths are the same, and the CLI suite runs schemathesis against a live `userstream serve` with it.
+/// paths are the same, and the CLI suite runs schemathesis with it against a live `userstream serve` and `run`.
 public enum OpenAPIDocument {
     /// Path prefixes of routes the router registers that the document leaves out (Trino's client protocol).
     public static let undescribedPathPrefixes = ["/v1/"]
