@@ -13,6 +13,8 @@ DEB_TEST := kcat python3-cassandra chromium
 VENV := .venv-interop
 PY_TEST := confluent-kafka==2.16.1 kafka-python==3.0.12 cassandra-driver==3.30.1 cqlsh==6.2.2 \
 	trino==0.340.0 sqlalchemy==2.1.9 pandas==3.1.1 prometheus-client==0.26.0
+# schemathesis checks the HTTP API against its OpenAPI document (Tests/CLITests/OpenAPIContractTests.swift).
+PY_TEST += schemathesis==4.32.5
 PYTHON ?= python3
 ARGS ?=
 # docker-compose (Debian's 1.29: `config` needs no Docker engine), which the deployment tests run on deploy/compose.yml.

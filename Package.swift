@@ -475,6 +475,8 @@ let package = Package(
             dependencies: [
                 "HTTPServer", "TrinoFrontEnd", "SQLiteStore", "Pipeline", "EmbeddedLog", "UserStreamCore",
                 "UserStreamContracts", "UserStreamTestSupport",
+                // The dashboard's routes, for the OpenAPI document's route check.
+                "Dashboard",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -79,29 +79,45 @@ public struct DashboardController: Sendable {
         let api = router.group("api")
         api.get("summary") { _, _ in try await answer { try await data.summary() } }
         api.get("runs") { request, _ in
-            let limit = Self.limit(request, default: configuration.recentRuns, max: 500)
-            return try await answer { try await data.runs(limit: limit) }
+            try await answer(request, "limit", default: configuration.recentRuns, in: 1...500) {
+                try await data.runs(limit: $0)
+            }
         }
         api.get("lag") { _, _ in try await answer { try await data.lag() } }
         api.get("users/newest") { request, _ in
-            let limit = Self.limit(request, default: 12, max: 200)
-            return try await answer { try await data.newestUsers(limit: limit) }
+            try await answer(request, "limit", default: 12, in: 1...200) { try await data.newestUsers(limit: $0) }
         }
         api.get("charts/users-per-minute") { request, _ in
-            let minutes = Self.limit(request, name: "minutes", default: configuration.chartMinutes, max: 10_080)
-            return try await answer { try await data.usersPerMinute(minutes: minutes) }
+            try await answer(request, "minutes", default: configuration.chartMinutes, in: 1...10_080) {
+                try await data.usersPerMinute(minutes: $0)
+            }
         }
         api.get("charts/gender") { _, _ in try await answer { try await data.buckets(.gender) } }
         api.get("charts/nationalities") { request, _ in
-            let limit = Self.limit(request, default: 15, max: 500)
-            return try await answer { Array(try await data.buckets(.nat).prefix(limit)) }
+            try await answer(request, "limit", default: 15, in: 1...500) { limit in
+                Array(try await data.buckets(.nat).prefix(limit))
+            }
         }
         api.get("charts/ages") { _, _ in try await answer { try await data.ages() } }
         api.get("charts/registration-years") { _, _ in try await answer { try await data.registrationYears() } }
-        api.get("events") { request, _ in events(request) }
+        api.get("events") { request, _ in
+            switch Self.parameter(request, "count", in: 1...86_400) {
+            case .failure(let response): response.response
+            case .success(let count): events(count: count)
+            }
+        }
 
         api.post("query") { request, _ in
-            let body = try await request.body.collect(upTo: 1 << 20)
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: Self.maxQueryBodyBytes)
+            } catch {
+                return Self.error(
+                    .contentTooLarge,
+                    "too_large",
+                    "the body is larger than \(Self.maxQueryBodyBytes) bytes"
+                )
+            }
             guard
                 let query = try? JSONDecoder().decode(
                     DashboardModels.QueryRequest.self,
@@ -110,7 +126,14 @@ public struct DashboardController: Sendable {
             else {
                 return Self.error(.badRequest, "bad_request", "expected a JSON body {\"sql\": \"SELECT …\"}")
             }
-            let limit = min(max(1, query.limit ?? configuration.maxQueryRows), configuration.maxQueryRows)
+            let limit = query.limit ?? configuration.maxQueryRows
+            guard (1...configuration.maxQueryRows).contains(limit) else {
+                return Self.error(
+                    .badRequest,
+                    "bad_parameter",
+                    "limit must be an integer from 1 to \(configuration.maxQueryRows)"
+                )
+            }
             return try await answer {
                 let result = try await data.store.query(query.sql, limit: limit + 1)
                 return DashboardModels.QueryResponse(
@@ -169,6 +192,21 @@ public struct DashboardController: Sendable {
         )
     }
 
+    /// Answers `body(value)` with the integer query parameter `name` (`value` when absent), or 400 `bad_parameter`
+    /// when it is not an integer within `range`.
+    func answer<T: Encodable>(
+        _ request: Request,
+        _ name: String,
+        default value: Int,
+        in range: ClosedRange<Int>,
+        _ body: (Int) async throws -> T
+    ) async throws -> Response {
+        switch Self.parameter(request, name, in: range) {
+        case .failure(let failure): return failure.response
+        case .success(let number): return try await answer { try await body(number ?? value) }
+        }
+    }
+
     func answer<T: Encodable>(_ body: () async throws -> T) async throws -> Response {
         do {
             return Self.json(try await body())
@@ -178,8 +216,7 @@ public struct DashboardController: Sendable {
     }
 
     /// `text/event-stream` of `HealthSnapshot`s every `eventInterval`; `?count=N` ends the stream after N snapshots.
-    func events(_ request: Request) -> Response {
-        let count = request.uri.queryParameters.get("count").flatMap { Int($0) }
+    func events(count: Int?) -> Response {
         let data = self.data
         let interval = configuration.eventInterval
         let recent = configuration.recentRuns
@@ -226,9 +263,24 @@ public struct DashboardController: Sendable {
 
     // MARK: - Responses
 
-    static func limit(_ request: Request, name: String = "limit", default value: Int, max upper: Int) -> Int {
-        guard let text = request.uri.queryParameters.get(name), let number = Int(text) else { return value }
-        return min(max(1, number), upper)
+    /// Largest body of `POST /api/query`: 1 MiB.
+    static let maxQueryBodyBytes = 1 << 20
+
+    /// A 400 answer, as the failure of ``parameter(_:_:in:)``.
+    struct BadParameter: Error {
+        var response: Response
+    }
+
+    /// The integer query parameter `name`: nil when absent, a failure (400 `bad_parameter`) when it is not an integer
+    /// within `range`.
+    static func parameter(_ request: Request, _ name: String, in range: ClosedRange<Int>) -> Result<Int?, BadParameter>
+    {
+        guard let text = request.uri.queryParameters.get(name) else { return .success(nil) }
+        guard let number = Int(text), range.contains(number) else {
+            let message = "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not \"\(text)\""
+            return .failure(BadParameter(response: error(.badRequest, "bad_parameter", message)))
+        }
+        return .success(number)
     }
 
     static func html(_ page: String) -> Response {

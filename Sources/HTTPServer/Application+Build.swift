@@ -6,8 +6,8 @@ import NIOCore
 public typealias HTTPRouteRegistration = @Sendable (Router<BasicRequestContext>) -> Void
 
 /// The router of the HTTP server: Trino's client protocol (`/v1/statement`, `/v1/info`), `/metrics`, `/healthz`,
-/// `/readyz`, then `extraRoutes` (the dashboard and `/api/…`). Every route counts in
-/// `userstream_http_requests_total{route,method,status}`.
+/// `/readyz`, `/openapi.json` (``OpenAPIDocument``), then `extraRoutes` (the dashboard and `/api/…`). Every route
+/// counts in `userstream_http_requests_total{route,method,status}`.
 public func buildRouter(
     _ context: HTTPServerContext,
     configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
@@ -18,7 +18,10 @@ public func buildRouter(
     TrinoController(context: context, maxBodyBytes: configuration.maxRequestBodyBytes).addRoutes(to: router)
     HealthController(context: context).addRoutes(to: router)
     MetricsController().addRoutes(to: router)
+    OpenAPIDocument.addRoutes(to: router)
     for register in extraRoutes { register(router) }
+    // Applies to the requests no route took (the router's not-found answer), so it can be added last.
+    router.add(middleware: MethodNotAllowedMiddleware(router.routes.map { ($0.path.description, $0.method.rawValue) }))
     return router
 }
 
