@@ -75,8 +75,8 @@ actor GroupCoordinator {
         return errorCodes
     }
 
-    /// Answers every waiting JoinGroup and SyncGroup, and every later one, with `NOT_COORDINATOR`
-    /// (``GroupStateMachine/shutdown()``).
+    /// Answers every waiting JoinGroup and SyncGroup, and every later one (Heartbeat and LeaveGroup too), with
+    /// `NOT_COORDINATOR` (``GroupStateMachine/shutdown()``).
     func shutdown() {
         perform(machine.shutdown())
     }

@@ -138,7 +138,8 @@ struct GroupStateMachine {
     let configuration: Configuration
     private var groups: [String: Group] = [:]
     private var nextMemberNumber: UInt64 = 0
-    /// Set by ``shutdown()``: every later JoinGroup and SyncGroup is answered `NOT_COORDINATOR` at once.
+    /// Set by ``shutdown()``: every later JoinGroup, SyncGroup, Heartbeat and LeaveGroup is answered `NOT_COORDINATOR`
+    /// at once.
     private(set) var isShutDown = false
 
     init(configuration: Configuration = Configuration()) {
@@ -427,6 +428,7 @@ struct GroupStateMachine {
 
     /// A member's heartbeat: keeps its session and tells it whether to rejoin.
     mutating func heartbeat(groupId: String, generationId: Int32, memberId: String, now: Instant) -> KafkaErrorCode {
+        if isShutDown { return .notCoordinator }
         guard var group = groups[groupId], group.members[memberId] != nil else { return .unknownMemberId }
         group.members[memberId]!.lastSeen = now
         groups[groupId] = group
@@ -445,6 +447,7 @@ struct GroupStateMachine {
         memberIds: [String],
         now: Instant
     ) -> (errorCodes: [KafkaErrorCode], actions: [Action]) {
+        if isShutDown { return (memberIds.map { _ in .notCoordinator }, []) }
         guard var group = groups[groupId] else { return (memberIds.map { _ in .unknownMemberId }, []) }
         var results: [KafkaErrorCode] = []
         var actions: [Action] = []

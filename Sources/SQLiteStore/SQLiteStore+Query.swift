@@ -25,7 +25,15 @@ extension SQLiteStore {
     /// Refuses, before SQLite sees it, a statement that is empty or does not start with one of `keywords`.
     static func checkReadOnly(_ text: String, allowing keywords: Set<String>) throws {
         let keyword = leadingKeyword(text)
-        guard !keyword.isEmpty else { throw StoreError(.invalidQuery, "query: empty statement") }
+        guard !keyword.isEmpty else {
+            let start = String(String.UnicodeScalarView(statementStart(text).prefix(20)))
+            guard !start.isEmpty else { throw StoreError(.invalidQuery, "query: empty statement") }
+            throw StoreError(
+                .invalidQuery,
+                "query: a statement starts with a keyword such as SELECT, not '\(start)'",
+                sql: text
+            )
+        }
         guard keywords.contains(keyword) else {
             throw StoreError(.readOnlyQuery, "query: only read-only statements are allowed, not \(keyword)", sql: text)
         }
@@ -113,6 +121,12 @@ extension SQLiteStore {
 
     /// The first keyword of the statement, upper-cased, after whitespace and comments.
     static func leadingKeyword(_ text: String) -> String {
+        let word = statementStart(text).prefix(while: { $0.isASCII && $0.properties.isAlphabetic })
+        return String(String.UnicodeScalarView(word)).uppercased()
+    }
+
+    /// The statement from its first token on: whitespace, comments and opening parentheses skipped.
+    static func statementStart(_ text: String) -> Substring.UnicodeScalarView {
         var scalars = Substring(text).unicodeScalars[...]
         while let first = scalars.first {
             if first.properties.isWhitespace {
@@ -132,7 +146,6 @@ extension SQLiteStore {
                 break
             }
         }
-        let word = scalars.prefix(while: { $0.isASCII && $0.properties.isAlphabetic })
-        return String(String.UnicodeScalarView(word)).uppercased()
+        return scalars
     }
 }

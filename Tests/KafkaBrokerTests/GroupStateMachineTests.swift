@@ -321,6 +321,10 @@ import Testing
             )
                 == [.answerSync(Waiter(8), Machine.SyncResult(errorCode: .notCoordinator))]
         )
+        // Heartbeat and LeaveGroup too, as Kafka answers for a group whose coordinator is unloading: the member looks
+        // for the coordinator again instead of carrying on with a broker that is going away.
+        #expect(machine.heartbeat(groupId: "g1", generationId: 1, memberId: "a-1-x", now: now) == .notCoordinator)
+        #expect(machine.leave(groupId: "g2", memberIds: ["c-3-x"], now: now).errorCodes == [.notCoordinator])
         #expect(machine.shutdown() == [])
     }
 

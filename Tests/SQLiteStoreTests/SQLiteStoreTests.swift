@@ -254,6 +254,12 @@ struct SQLiteStoreTests {
                 let error = await #expect(throws: StoreError.self, "\(text)") { try await store.query(text, limit: 5) }
                 #expect(error?.code == code, "\(text): \(String(describing: error))")
             }
+            // Empty is empty; a statement that does not start with a keyword says what it found.
+            let empty = await #expect(throws: StoreError.self) { try await store.query("  -- nothing\n", limit: 5) }
+            #expect(empty?.message == "query: empty statement")
+            let numeric = await #expect(throws: StoreError.self) { try await store.query(" 00", limit: 5) }
+            #expect(numeric?.code == .invalidQuery)
+            #expect(numeric?.message == "query: a statement starts with a keyword such as SELECT, not '00'")
             // The reader connections still see the keyspace afterwards.
             #expect(try await store.query("SELECT count(*) FROM spark_streams.created_users", limit: 1).rows == [["0"]])
             #expect(try await store.query("PRAGMA spark_streams.table_info(user_counts)", limit: 10).rows.count == 4)
