@@ -148,8 +148,7 @@ public enum UserStreamRuntime {
 
     /// Runs left `running` by a process that died (SIGKILL, a crash, power loss) become `interrupted` when `run`,
     /// `ingest` or `process` starts. Only on the embedded log: its writer lock proves no other process is ingesting,
-    /// so every such run is abandoned. On Kafka,
-    /// other ingestors may be running, and their runs are left alone.
+    /// so every such run is abandoned. On Kafka, other ingestors may be running, and their runs are left alone.
     private static func interruptAbandonedRuns(log: any Log, store: any UserStore, logger: Logger) async throws {
         guard log is EmbeddedLog else { return }
         let abandoned = try await store.interruptAbandonedRuns(

@@ -66,6 +66,25 @@ struct BackpressureTests {
         }
     }
 
+    /// When the pending users cannot be measured (the store is down, say), the run is not failed for it: the log is
+    /// durable, so it produces without holding back.
+    @Test func anUnmeasurableLagDoesNotStopTheRun() async throws {
+        try await withPipelineHarness { harness in
+            struct StoreDown: Error {}
+            var configuration = IngestConfiguration(duration: nil, count: 300, batchSize: 50, usersPerSecond: 0)
+            configuration.backpressure = Backpressure(maxPending: 10) { throw StoreDown() }
+            let run = try await Ingestor(
+                log: harness.log,
+                store: harness.store,
+                source: SyntheticSource(generator: SyntheticUserGenerator(seed: 13)),
+                configuration: configuration,
+                logger: harness.logger
+            ).runOnce(trigger: "manual")
+            #expect(run.state == .success)
+            #expect(run.produced == 300)
+        }
+    }
+
     /// A run stopped by its deadline while held back ends cleanly, with what it produced.
     @Test func deadlineWhileHeldBackEndsTheRun() async throws {
         try await withPipelineHarness { harness in

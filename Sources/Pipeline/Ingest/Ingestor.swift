@@ -56,6 +56,7 @@ public struct Ingestor: Sendable {
         let deadline = configuration.duration.map { started + $0 }
         var lastSave = started
         var stopReason: String?
+        var backpressureUnknown = false
         loop: while true {
             if let count = configuration.count, run.usersFetched >= count { break }
             if let deadline, clock.now >= deadline { break }
@@ -68,19 +69,20 @@ public struct Ingestor: Sendable {
                     try await StageProfile.measure(.heldBack) { try await backpressure.wait() }
                 }
                 if case .failure(let error) = waited {
-                    switch (error as? Stopped)?.reason {
-                    case .deadline?: break loop
-                    case .shutdown?: stopReason = "stopped by shutdown"
-                    case nil:
-                        if error is CancellationError {
-                            stopReason = "cancelled"
-                        } else {
-                            run.state = .failed
-                            run.message = "cannot tell how far processing is behind: \(error)"
-                            logger.error("job.run.backpressure_failed", metadata: ["error": "\(error)"])
-                        }
+                    if let stopped = error as? Stopped {
+                        if stopped.reason == .shutdown { stopReason = "stopped by shutdown" }
+                        break loop
                     }
-                    break loop
+                    if error is CancellationError {
+                        stopReason = "cancelled"
+                        break loop
+                    }
+                    // How far processing is behind cannot be told (the store is down, say): the log is durable, so
+                    // the run goes on without holding back rather than failing on a measurement. Said once a run.
+                    if !backpressureUnknown {
+                        backpressureUnknown = true
+                        logger.warning("job.run.backpressure_unknown", metadata: ["error": "\(error)"])
+                    }
                 }
             }
             let source = self.source
