@@ -213,14 +213,7 @@ public enum OpenAPIDocument {
               }
              },
              "503": {
-              "description": "The store has no data to answer from yet (`no_data`).",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/NoData"
              }
             }
            }
@@ -244,24 +237,10 @@ public enum OpenAPIDocument {
               }
              },
              "503": {
-              "description": "The store has no data to answer from yet (`no_data`).",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/NoData"
              },
              "400": {
-              "description": "A parameter is not an integer in its range (`bad_parameter`).",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/BadParameter"
              }
             },
             "parameters": [
@@ -294,14 +273,7 @@ public enum OpenAPIDocument {
               }
              },
              "409": {
-              "description": "No scheduler runs in this process (`userstream serve`): `no_scheduler`.",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/NoScheduler"
              }
             }
            }
@@ -322,14 +294,7 @@ public enum OpenAPIDocument {
               }
              },
              "503": {
-              "description": "The store has no data to answer from yet (`no_data`).",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/NoData"
              }
             }
            }
@@ -353,24 +318,10 @@ public enum OpenAPIDocument {
               }
              },
              "503": {
-              "description": "The store has no data to answer from yet (`no_data`).",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/NoData"
              },
              "400": {
-              "description": "A parameter is not an integer in its range (`bad_parameter`).",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/BadParameter"
              }
             },
             "parameters": [
@@ -408,24 +359,10 @@ public enum OpenAPIDocument {
               }
              },
              "503": {
-              "description": "The store has no data to answer from yet (`no_data`).",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/NoData"
              },
              "400": {
-              "description": "A parameter is not an integer in its range (`bad_parameter`).",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/BadParameter"
              }
             },
             "parameters": [
@@ -463,14 +400,7 @@ public enum OpenAPIDocument {
               }
              },
              "503": {
-              "description": "The store has no data to answer from yet (`no_data`).",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/NoData"
              }
             }
            }
@@ -494,24 +424,10 @@ public enum OpenAPIDocument {
               }
              },
              "503": {
-              "description": "The store has no data to answer from yet (`no_data`).",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/NoData"
              },
              "400": {
-              "description": "A parameter is not an integer in its range (`bad_parameter`).",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/BadParameter"
              }
             },
             "parameters": [
@@ -549,14 +465,7 @@ public enum OpenAPIDocument {
               }
              },
              "503": {
-              "description": "The store has no data to answer from yet (`no_data`).",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/NoData"
              }
             }
            }
@@ -580,14 +489,7 @@ public enum OpenAPIDocument {
               }
              },
              "503": {
-              "description": "The store has no data to answer from yet (`no_data`).",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/NoData"
              }
             }
            }
@@ -623,14 +525,7 @@ public enum OpenAPIDocument {
               }
              },
              "400": {
-              "description": "A parameter is not an integer in its range (`bad_parameter`).",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/BadParameter"
              }
             },
             "parameters": [
@@ -694,14 +589,7 @@ public enum OpenAPIDocument {
               }
              },
              "503": {
-              "description": "The store has no data to answer from yet (`no_data`).",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/NoData"
              }
             }
            }
@@ -732,14 +620,7 @@ public enum OpenAPIDocument {
               }
              },
              "503": {
-              "description": "The store has no data to answer from yet (`no_data`).",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/NoData"
              }
             },
             "parameters": [
@@ -772,14 +653,7 @@ public enum OpenAPIDocument {
               }
              },
              "409": {
-              "description": "No scheduler runs in this process (`userstream serve`): `no_scheduler`.",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/NoScheduler"
              }
             }
            }
@@ -800,14 +674,7 @@ public enum OpenAPIDocument {
               }
              },
              "409": {
-              "description": "No scheduler runs in this process (`userstream serve`): `no_scheduler`.",
-              "content": {
-               "application/json": {
-                "schema": {
-                 "$ref": "#/components/schemas/Error"
-                }
-               }
-              }
+              "$ref": "#/components/responses/NoScheduler"
              }
             }
            }
@@ -1291,6 +1158,38 @@ public enum OpenAPIDocument {
               "type": "array",
               "items": {
                "type": "string"
+              }
+             }
+            }
+           }
+          },
+          "responses": {
+           "NoData": {
+            "description": "The store has no data to answer from yet (`no_data`).",
+            "content": {
+             "application/json": {
+              "schema": {
+               "$ref": "#/components/schemas/Error"
+              }
+             }
+            }
+           },
+           "BadParameter": {
+            "description": "A parameter is not an integer in its range (`bad_parameter`).",
+            "content": {
+             "application/json": {
+              "schema": {
+               "$ref": "#/components/schemas/Error"
+              }
+             }
+            }
+           },
+           "NoScheduler": {
+            "description": "No scheduler runs in this process (`userstream serve`): `no_scheduler`.",
+            "content": {
+             "application/json": {
+              "schema": {
+               "$ref": "#/components/schemas/Error"
               }
              }
             }

@@ -9,23 +9,35 @@ import UserStreamRuntime
 
 @Suite("UserStreamRuntime: ingest and process once")
 struct OneShotRuntimeTests {
+    /// The embedded log (no fsync) and store under `directory`.
+    static func engines(
+        in directory: TemporaryDirectory
+    ) -> (log: EmbeddedLogConfiguration, store: SQLiteStoreConfiguration) {
+        var log = EmbeddedLogConfiguration(directory: directory.path + "/log")
+        log.fsync = .never
+        return (log, SQLiteStoreConfiguration(directory: directory.path + "/store"))
+    }
+
+    /// One ingest run of `users` synthetic users into the engines under `directory`.
+    static func ingestOnce(users: Int, batchSize: Int, in directory: TemporaryDirectory) -> RuntimeConfiguration {
+        let (log, store) = engines(in: directory)
+        return RuntimeConfiguration(
+            log: .embedded(log),
+            store: .embedded(store),
+            work: .ingestOnce(
+                source: SourceChoice(.synthetic, apiURL: "", nat: nil, seed: "7"),
+                ingest: IngestConfiguration(duration: nil, count: users, batchSize: batchSize, usersPerSecond: 0)
+            )
+        )
+    }
+
     @Test("ingestOnce produces N users and ends; processOnce stores them and reports its totals")
     func ingestThenProcess() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let logger = Logger(label: "runtime-test")
-        var log = EmbeddedLogConfiguration(directory: directory.path + "/log")
-        log.fsync = .never
-        let store = SQLiteStoreConfiguration(directory: directory.path + "/store")
-
-        let ingest = RuntimeConfiguration(
-            log: .embedded(log),
-            store: .embedded(store),
-            work: .ingestOnce(
-                source: SourceChoice(.synthetic, apiURL: "", nat: nil, seed: "7"),
-                ingest: IngestConfiguration(duration: nil, count: 250, batchSize: 50, usersPerSecond: 0)
-            )
-        )
+        let (log, store) = Self.engines(in: directory)
+        let ingest = Self.ingestOnce(users: 250, batchSize: 50, in: directory)
         let run = try await UserStreamRuntime.withServices(ingest, logger: logger) { runtime in
             #expect(runtime.services.count == 1)
             #expect(runtime.kafkaPort == nil && runtime.cqlPort == nil)
@@ -63,9 +75,7 @@ struct OneShotRuntimeTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let logger = Logger(label: "runtime-test")
-        var log = EmbeddedLogConfiguration(directory: directory.path + "/log")
-        log.fsync = .never
-        let store = SQLiteStoreConfiguration(directory: directory.path + "/store")
+        let store = Self.engines(in: directory).store
         let killed = "scheduled__2026-12-04T10:00:00.000Z"
         do {
             // What a killed run leaves: `running`, counts from its last save, and rows the processor stored for it.
@@ -85,14 +95,7 @@ struct OneShotRuntimeTests {
             try await opened.commit(batch)
             try await opened.close()
         }
-        let ingest = RuntimeConfiguration(
-            log: .embedded(log),
-            store: .embedded(store),
-            work: .ingestOnce(
-                source: SourceChoice(.synthetic, apiURL: "", nat: nil, seed: "7"),
-                ingest: IngestConfiguration(duration: nil, count: 10, batchSize: 10, usersPerSecond: 0)
-            )
-        )
+        let ingest = Self.ingestOnce(users: 10, batchSize: 10, in: directory)
         try await UserStreamRuntime.withServices(ingest, logger: logger) { try await $0.run(logger: logger) }
         let reopened = try SQLiteStore(configuration: store, logger: logger)
         let reports = try await reopened.runs(limit: 10)

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import UserStreamBench
 
 /// One status line on standard error that rewrites itself in place (count, rate, and an ETA or the lag), for long
 /// commands on a terminal. Made only when standard error is a terminal (and `TERM` is not `dumb`): piped or
@@ -64,16 +65,8 @@ final class ProgressLine: Sendable {
 
     // MARK: - Formatting
 
-    /// `1234567` → `1,234,567`.
-    static func count(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var grouped = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { grouped += "," }
-            grouped.append(digit)
-        }
-        return (value < 0 ? "-" : "") + grouped
-    }
+    /// `1234567` → `1,234,567` (as `bench` prints figures).
+    static func count(_ value: Int) -> String { PipelineBench.rate(Double(value)) }
 
     /// Items per second over `seconds`, as a whole number with separators.
     static func rate(_ items: Int, over seconds: Double) -> String {
